@@ -1,0 +1,28 @@
+package io.socktrace.agent.analysis;
+
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+
+/**
+ * The code responsible for a kind of event at one endpoint: the most frequent stack, the first frame in it
+ * outside the JDK, and that frame's caller in another class.
+ *
+ * @param stack   the most frequent stack, or {@code null} if none was kept
+ * @param count   events with that stack
+ * @param total   events of this kind at the endpoint
+ * @param frame   index of the first frame outside the JDK, -1 if none
+ * @param caller  index of the first frame outside the JDK in another class, -1 if none
+ */
+public record Attribution(StackTrace stack, long count, long total, int frame, int caller) {
+
+    /** {@code pkg.Class.method(File.java:88)}, or a statement that no stack is known. */
+    public String where() {
+        if (stack == null) {
+            return "(stack not kept: stack table full)";
+        }
+        return frame >= 0 ? stack.frame(frame) : stack.frame(0) + " (JDK code only)";
+    }
+
+    public String calledFrom() {
+        return stack != null && caller >= 0 ? stack.frame(caller) : null;
+    }
+}

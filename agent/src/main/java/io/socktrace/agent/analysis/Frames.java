@@ -1,0 +1,42 @@
+package io.socktrace.agent.analysis;
+
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+
+/** Which frames of a stack belong to the JDK, and which is the first one that does not. */
+public final class Frames {
+
+    private static final String[] JDK_PACKAGES = {
+        "java.", "javax.", "jdk.", "sun.", "com.sun.", "org.ietf.jgss.", "org.w3c.dom.", "org.xml.sax."
+    };
+
+    private Frames() {
+    }
+
+    public static boolean isJdk(String className) {
+        for (String prefix : JDK_PACKAGES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Index of the first frame outside the JDK, or -1 if the whole stack is JDK code. */
+    public static int firstOutsideJdk(StackTrace stack) {
+        return nextOutsideJdk(stack, -1, null);
+    }
+
+    /**
+     * Index of the first frame after {@code from} that is outside the JDK and, if {@code otherThan} is not
+     * {@code null}, in a different class (the caller of the code that closed, say); -1 if none.
+     */
+    public static int nextOutsideJdk(StackTrace stack, int from, String otherThan) {
+        for (int i = from + 1; i < stack.depth(); i++) {
+            String cls = stack.className(i);
+            if (!isJdk(cls) && (otherThan == null || !cls.equals(otherThan))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

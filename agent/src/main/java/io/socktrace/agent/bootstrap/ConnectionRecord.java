@@ -1,0 +1,110 @@
+package io.socktrace.agent.bootstrap;
+
+/**
+ * What is known about one open connection. Created when a connect succeeds, updated by reads and writes on the
+ * I/O threads (single field stores, no locks), and turned into a {@link Cycle} when the connection is closed.
+ * Holds no reference to the socket itself and never any payload.
+ */
+public final class ConnectionRecord {
+
+    final long id;
+    final Endpoint endpoint;
+    final String localAddress;
+    final int localPort;
+    final long connectStartNanos;
+    final long connectedNanos;
+    final int connectStackId;
+    final String connectThread;
+    /** Gap since the close this connection replaced, or -1 when it was not a reconnect. Set once under the endpoint lock. */
+    long reconnectGapNanos = -1;
+
+    volatile long lastWriteNanos;
+    volatile long lastReadNanos;
+    long bytesWritten; // approximate under concurrent writers; a count, never payload
+    long bytesRead;
+
+    volatile long timeoutNanos;
+    volatile int timeoutMillis;
+    volatile long timeoutBlockedNanos;
+    volatile long eofNanos;
+    volatile long errorNanos;
+    volatile CloseCause errorCause;
+    volatile String errorMessage;
+
+    ConnectionRecord(long id, Endpoint endpoint, String localAddress, int localPort, long connectStartNanos,
+                     long connectedNanos, int connectStackId, String connectThread) {
+        this.id = id;
+        this.endpoint = endpoint;
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+        this.connectStartNanos = connectStartNanos;
+        this.connectedNanos = connectedNanos;
+        this.connectStackId = connectStackId;
+        this.connectThread = connectThread;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    void read(long now, int n) {
+        if (n > 0) {
+            lastReadNanos = now;
+            bytesRead += n;
+        } else if (n < 0 && eofNanos == 0) {
+            eofNanos = now; // NioSocketImpl latches EOF; only the first -1 is the event
+        }
+    }
+
+    void written(long now, int n) {
+        lastWriteNanos = now;
+        bytesWritten += n;
+    }
+
+    void timedOut(long now, int soTimeoutMillis, long blockedNanos) {
+        timeoutMillis = soTimeoutMillis;
+        timeoutBlockedNanos = blockedNanos;
+        timeoutNanos = now;
+    }
+
+    void failed(long now, CloseCause cause, String message) {
+        errorCause = cause;
+        errorMessage = message;
+        errorNanos = now;
+    }
+
+    /**
+     * The last abnormal event with no data read after it, which is what the closing code was reacting to;
+     * {@link CloseCause#NO_ERROR} if there is none.
+     */
+    CloseCause cause() {
+        long lastRead = lastReadNanos;
+        long timeout = timeoutNanos > lastRead ? timeoutNanos : 0;
+        long eof = eofNanos;
+        long error = errorNanos > lastRead ? errorNanos : 0;
+        long latest = Math.max(timeout, Math.max(eof, error));
+        if (latest == 0) {
+            return CloseCause.NO_ERROR;
+        }
+        if (latest == error) {
+            return errorCause;
+        }
+        return latest == eof ? CloseCause.END_OF_STREAM : CloseCause.READ_TIMEOUT;
+    }
+
+    long causeNanos(CloseCause cause) {
+        switch (cause) {
+            case READ_TIMEOUT: return timeoutNanos;
+            case END_OF_STREAM: return eofNanos;
+            case RESET:
+            case IO_ERROR: return errorNanos;
+            default: return 0;
+        }
+    }
+
+    /** A request was in flight: bytes were written after the last read (or nothing was ever read). */
+    boolean requestInFlight() {
+        long write = lastWriteNanos;
+        return write != 0 && write > lastReadNanos;
+    }
+}

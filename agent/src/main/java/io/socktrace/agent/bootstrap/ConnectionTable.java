@@ -1,0 +1,116 @@
+package io.socktrace.agent.bootstrap;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Open connections by socket implementation object, compared by identity and held weakly, so that the agent
+ * never keeps an application socket (or its file descriptor's cleaner) alive. Bounded: beyond
+ * {@code capacity} open connections, new ones are not tracked and are reported as such.
+ */
+final class ConnectionTable {
+
+    private final ConcurrentHashMap<Object, ConnectionRecord> open = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final int capacity;
+
+    ConnectionTable(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Starts tracking {@code socket}; false if the table is full. */
+    boolean add(Object socket, ConnectionRecord record) {
+        if (open.size() >= capacity) {
+            return false;
+        }
+        open.put(new WeakKey(socket, collected), record);
+        return true;
+    }
+
+    /** The record of an open connection, or {@code null} if it is not tracked. The I/O hot path. */
+    ConnectionRecord get(Object socket) {
+        return open.get(new LookupKey(socket));
+    }
+
+    /** Stops tracking {@code socket}; returns its record only to the first caller, so a close is counted once. */
+    ConnectionRecord remove(Object socket) {
+        return open.remove(new LookupKey(socket));
+    }
+
+    /** Records of sockets garbage collected while still open; each is returned once. */
+    List<ConnectionRecord> pollCollected() {
+        List<ConnectionRecord> records = null;
+        for (Object key; (key = collected.poll()) != null; ) {
+            ConnectionRecord record = open.remove(key);
+            if (record != null) {
+                if (records == null) {
+                    records = new ArrayList<>();
+                }
+                records.add(record);
+            }
+        }
+        return records == null ? List.of() : records;
+    }
+
+    List<ConnectionRecord> openRecords() {
+        return new ArrayList<>(open.values());
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Stored key: weak, identity-compared; equal only to itself once cleared. */
+    private static final class WeakKey extends WeakReference<Object> {
+
+        private final int hash;
+
+        WeakKey(Object referent, ReferenceQueue<Object> queue) {
+            super(referent, queue);
+            this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            Object referent = get();
+            return referent != null && other instanceof WeakKey && ((WeakKey) other).get() == referent;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** Short-lived probe for lookups, so that a lookup never creates a weak reference. */
+    private static final class LookupKey {
+
+        private final Object referent;
+        private final int hash;
+
+        LookupKey(Object referent) {
+            this.referent = referent;
+            this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof WeakKey && ((WeakKey) other).get() == referent;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

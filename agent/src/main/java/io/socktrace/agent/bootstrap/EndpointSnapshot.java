@@ -1,0 +1,34 @@
+package io.socktrace.agent.bootstrap;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent copy of what was recorded about one endpoint. Times are microseconds since the epoch; samples
+ * (for medians) are the most recent {@value EndpointAggregate#SAMPLES} values, in microseconds.
+ *
+ * @param closeStacks       closing stack id to count; {@link StackTable#NO_STACK} collects those not kept
+ * @param reconnectStacks   stack id of the connect that replaced a close, to count
+ * @param lifetimes         connect start to close
+ * @param reconnectGaps     close to the connect that replaced it
+ * @param closeDelays       triggering event (timeout, EOF, error) to close
+ * @param inFlightAges      last write to close, for closes with a request in flight
+ * @param cycles            the most recent closed connections, oldest first
+ * @param cyclesDropped     closed connections no longer in {@code cycles}
+ */
+public record EndpointSnapshot(Endpoint endpoint, long opened, long closed, int open, long reconnects,
+                               long failedConnects, long requestInFlightCloses, long firstMicros, long lastMicros,
+                               Map<CloseCause, Long> closesByCause, Map<String, Long> failuresByReason,
+                               Map<Integer, Long> closeStacks, Map<Integer, Long> reconnectStacks,
+                               Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
+                               long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
+                               Cycle[] cycles, long cyclesDropped) {
+
+    public List<Cycle> cycleList() {
+        return List.of(cycles);
+    }
+
+    public long closes(CloseCause cause) {
+        return closesByCause.getOrDefault(cause, 0L);
+    }
+}

@@ -1,0 +1,88 @@
+package io.socktrace.agent.config;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The agent's options, parsed once from {@code key=value,key=value}; unset options take their defaults.
+ * Parsed before the bootstrap classes are injected, so this package must not refer to them.
+ */
+public final class AgentConfig {
+
+    private final Map<Option, Object> values;
+
+    private AgentConfig(Map<Option, Object> values) {
+        this.values = values;
+    }
+
+    /**
+     * Parses agent arguments; {@code null} or empty means all defaults.
+     *
+     * @throws ConfigException for an unknown key, a pair without {@code =}, or a value the option does not accept
+     */
+    public static AgentConfig parse(String arguments) {
+        Map<Option, Object> values = new EnumMap<>(Option.class);
+        for (Option option : Option.values()) {
+            values.put(option, option.parse(option.defaultValue()));
+        }
+        if (arguments != null && !arguments.isBlank()) {
+            for (String pair : arguments.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException("malformed option '" + pair + "' (expected key=value; accepted options: "
+                            + Option.keys() + ")");
+                }
+                Option option = Option.forKey(pair.substring(0, eq).trim());
+                values.put(option, option.parse(pair.substring(eq + 1)));
+            }
+        }
+        return new AgentConfig(values);
+    }
+
+    /** The report file, or {@code null} for standard error. */
+    public String reportPath() {
+        String report = (String) values.get(Option.REPORT);
+        return report.equals("stderr") ? null : report;
+    }
+
+    /** The report signal's name ({@code USR1}), or {@code null} for none. */
+    public String signal() {
+        String signal = (String) values.get(Option.SIGNAL);
+        return signal.equals("OFF") ? null : signal;
+    }
+
+    public int cycles() {
+        return (Integer) values.get(Option.CYCLES);
+    }
+
+    public int stackDepth() {
+        return (Integer) values.get(Option.STACK_DEPTH);
+    }
+
+    public int maxStacks() {
+        return (Integer) values.get(Option.MAX_STACKS);
+    }
+
+    public int maxEndpoints() {
+        return (Integer) values.get(Option.MAX_ENDPOINTS);
+    }
+
+    public int maxConnections() {
+        return (Integer) values.get(Option.MAX_CONNECTIONS);
+    }
+
+    public long reconnectWindowNanos() {
+        return (Long) values.get(Option.RECONNECT_WINDOW);
+    }
+
+    /** The options as given or defaulted, in {@code key=value} form, for the report header. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<Option, Object> entry : values.entrySet()) {
+            String shown = entry.getKey() == Option.RECONNECT_WINDOW
+                    ? ((Long) entry.getValue() / 1_000_000) + "ms" : String.valueOf(entry.getValue());
+            out.append(out.length() == 0 ? "" : ",").append(entry.getKey().key()).append('=').append(shown);
+        }
+        return out.toString();
+    }
+}

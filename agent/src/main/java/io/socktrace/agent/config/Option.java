@@ -1,0 +1,160 @@
+package io.socktrace.agent.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Every agent option, in one table: its name, what it accepts, its default and its help text. Parsing, error
+ * messages and the usage text are all derived from here.
+ */
+public enum Option {
+
+    REPORT("report", "stderr", "stderr|PATH",
+            "where the report goes at exit and on the signal: standard error, or a file (replaced atomically)") {
+        @Override
+        Object parse(String value) {
+            if (value.isEmpty()) {
+                throw invalid(value);
+            }
+            return value;
+        }
+    },
+    SIGNAL("signal", "USR1", "USR1|USR2|off",
+            "the signal that makes a running JVM write the report (recording continues)") {
+        @Override
+        Object parse(String value) {
+            String upper = value.toUpperCase(Locale.ROOT);
+            if (upper.equals("USR1") || upper.equals("USR2") || upper.equals("OFF")) {
+                return upper;
+            }
+            throw invalid(value);
+        }
+    },
+    CYCLES("cycles", "5", "1..1000", "closed connections shown in full per endpoint (the timeline)") {
+        @Override
+        Object parse(String value) {
+            return integer(value, 1, 1000);
+        }
+    },
+    STACK_DEPTH("stackDepth", "64", "1..1024", "frames kept per stack trace") {
+        @Override
+        Object parse(String value) {
+            return integer(value, 1, 1024);
+        }
+    },
+    MAX_STACKS("maxStacks", "4096", "16..1000000", "distinct stack traces kept; more are counted as dropped") {
+        @Override
+        Object parse(String value) {
+            return integer(value, 16, 1_000_000);
+        }
+    },
+    MAX_ENDPOINTS("maxEndpoints", "1024", "1..100000",
+            "remote endpoints reported separately; the rest are reported together as 'other'") {
+        @Override
+        Object parse(String value) {
+            return integer(value, 1, 100_000);
+        }
+    },
+    MAX_CONNECTIONS("maxConnections", "100000", "16..10000000",
+            "open connections tracked at once; more are counted as untracked") {
+        @Override
+        Object parse(String value) {
+            return integer(value, 16, 10_000_000);
+        }
+    },
+    RECONNECT_WINDOW("reconnectWindow", "5s", "DURATION, e.g. 500ms, 5s, 2m",
+            "how soon after a close a new connection to the same endpoint counts as a reconnect") {
+        @Override
+        Object parse(String value) {
+            return duration(value);
+        }
+    };
+
+    private final String key;
+    private final String defaultValue;
+    private final String accepted;
+    private final String help;
+
+    Option(String key, String defaultValue, String accepted, String help) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.accepted = accepted;
+        this.help = help;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String accepted() {
+        return accepted;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    /** The typed value of {@code value}, or a {@link ConfigException} naming this option and what it accepts. */
+    abstract Object parse(String value);
+
+    static Option forKey(String key) {
+        for (Option option : values()) {
+            if (option.key.equals(key)) {
+                return option;
+            }
+        }
+        throw new ConfigException("unknown option '" + key + "' (accepted options: " + keys() + ")");
+    }
+
+    static String keys() {
+        return Arrays.stream(values()).map(Option::key).collect(Collectors.joining(", "));
+    }
+
+    ConfigException invalid(String value) {
+        return new ConfigException("bad value '" + value + "' for option '" + key + "' (accepted: " + accepted + ")");
+    }
+
+    Integer integer(String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw invalid(value);
+    }
+
+    Long duration(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long unitNanos;
+        String digits;
+        if (v.endsWith("ms")) {
+            unitNanos = 1_000_000L;
+            digits = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("s")) {
+            unitNanos = 1_000_000_000L;
+            digits = v.substring(0, v.length() - 1);
+        } else if (v.endsWith("m")) {
+            unitNanos = 60_000_000_000L;
+            digits = v.substring(0, v.length() - 1);
+        } else {
+            throw invalid(value);
+        }
+        try {
+            long n = Long.parseLong(digits);
+            if (n >= 0 && n <= 24L * 3600 * 1_000_000_000L / unitNanos) {
+                return n * unitNanos;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw invalid(value);
+    }
+}

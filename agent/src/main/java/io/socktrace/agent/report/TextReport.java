@@ -1,0 +1,222 @@
+package io.socktrace.agent.report;
+
+import io.socktrace.agent.analysis.Attribution;
+import io.socktrace.agent.analysis.Durations;
+import io.socktrace.agent.analysis.EndpointFindings;
+import io.socktrace.agent.analysis.ReconnectAnalysis;
+import io.socktrace.agent.bootstrap.CloseCause;
+import io.socktrace.agent.bootstrap.Cycle;
+import io.socktrace.agent.bootstrap.EndpointSnapshot;
+import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The plain-text reconnect report: a header, then one block per endpoint (most churn first) whose first line
+ * is the verdict, then every distinct stack with its count. Times are wall-clock with microseconds, in the
+ * JVM's time zone, so that lines can be matched against a packet capture.
+ */
+public final class TextReport {
+
+    /** Frames printed per stack in the stacks section; the rest are summarised. */
+    static final int FRAMES_SHOWN = 16;
+
+    private final ZoneId zone;
+    private final DateTimeFormatter time;
+    private final DateTimeFormatter dateTime;
+
+    public TextReport(ZoneId zone) {
+        this.zone = zone;
+        this.time = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS", Locale.ROOT).withZone(zone);
+        this.dateTime = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(zone);
+    }
+
+    /**
+     * Renders a report.
+     *
+     * @param process one line naming the process (pid, JVM), printed in the header
+     * @param trigger why the report was written ("exit", "signal USR1")
+     */
+    public String render(RecordingSnapshot recording, String process, String trigger) {
+        List<EndpointFindings> findings = ReconnectAnalysis.analyze(recording);
+        StringBuilder out = new StringBuilder(4096);
+        header(out, recording, findings, process, trigger);
+        for (EndpointFindings f : findings) {
+            endpoint(out, f);
+        }
+        stacks(out, recording);
+        health(out, recording);
+        return out.toString();
+    }
+
+    private void header(StringBuilder out, RecordingSnapshot r, List<EndpointFindings> findings, String process,
+                        String trigger) {
+        long opened = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
+        for (EndpointFindings f : findings) {
+            EndpointSnapshot e = f.endpoint();
+            opened += e.opened();
+            closed += e.closed();
+            open += e.open();
+            failed += e.failedConnects();
+            reconnects += e.reconnects();
+            reconnecting += e.reconnects() > 0 ? 1 : 0;
+        }
+        out.append("socktrace report (").append(trigger).append(")  ").append(process).append('\n');
+        out.append("recorded ").append(dateTime.format(instant(r.startMicros()))).append(" .. ")
+                .append(time.format(instant(r.takenMicros()))).append(' ').append(zone.getId()).append(" (")
+                .append(Durations.format(r.takenMicros() - r.startMicros())).append(")\n");
+        out.append("connections: ").append(opened).append(" opened, ").append(failed).append(" failed to connect, ")
+                .append(closed).append(" closed, ").append(open).append(" open   reconnects: ").append(reconnects)
+                .append(" to ").append(reconnecting).append(reconnecting == 1 ? " endpoint" : " endpoints")
+                .append('\n');
+        if (findings.isEmpty()) {
+            out.append("\nno TCP connections recorded\n");
+        }
+    }
+
+    private void endpoint(StringBuilder out, EndpointFindings f) {
+        EndpointSnapshot e = f.endpoint();
+        out.append('\n').append(e.endpoint()).append("   ");
+        long span = e.lastMicros() - e.firstMicros();
+        out.append(e.reconnects()).append(e.reconnects() == 1 ? " reconnect" : " reconnects");
+        if (e.reconnects() > 0 && span > 0) {
+            out.append(String.format(Locale.ROOT, " in %s (%.1f/min)", Durations.format(span),
+                    e.reconnects() * 60_000_000.0 / span));
+        }
+        out.append("   opened ").append(e.opened()).append("  closed ").append(e.closed()).append("  open ")
+                .append(e.open());
+        if (e.failedConnects() > 0) {
+            out.append("  failed ").append(e.failedConnects());
+        }
+        out.append('\n');
+        out.append("  verdict      ").append(f.verdict()).append('\n');
+        if (e.closed() > 0) {
+            out.append("  closes       ").append(closes(e)).append('\n');
+            out.append("  lifetime     median ").append(Durations.format(f.medianLifetimeMicros()));
+            if (f.medianGapMicros() >= 0) {
+                out.append("   reconnect gap median ").append(Durations.format(f.medianGapMicros()));
+            }
+            out.append('\n');
+            attribution(out, "closed by", f.closer());
+        }
+        if (e.reconnects() > 0) {
+            attribution(out, "reopened by", f.reopener());
+        }
+        if (e.failedConnects() > 0) {
+            attribution(out, "failed by", f.failedConnector());
+        }
+        List<Cycle> cycles = e.cycleList();
+        if (!cycles.isEmpty()) {
+            out.append("  last cycles  local port, then wall-clock times");
+            if (e.cyclesDropped() > 0) {
+                out.append(" (").append(e.cyclesDropped()).append(" earlier not kept; cycles=N keeps more)");
+            }
+            out.append('\n');
+            for (Cycle c : cycles) {
+                cycle(out, c);
+            }
+        }
+    }
+
+    private static String closes(EndpointSnapshot e) {
+        StringBuilder out = new StringBuilder();
+        for (CloseCause cause : CloseCause.values()) {
+            long n = e.closes(cause);
+            if (n > 0) {
+                out.append(out.length() == 0 ? "" : ", ").append(n).append(' ').append(cause.description());
+            }
+        }
+        out.append("; ").append(e.requestInFlightCloses()).append(" with a request in flight");
+        return out.toString();
+    }
+
+    private static void attribution(StringBuilder out, String role, Attribution a) {
+        out.append("  ").append(String.format(Locale.ROOT, "%-13s", role)).append(a.where());
+        if (a.stack() != null) {
+            out.append("   ").append(a.count()).append(" of ").append(a.total()).append("  [s")
+                    .append(a.stack().id()).append(']');
+        }
+        out.append('\n');
+        String caller = a.calledFrom();
+        if (caller != null) {
+            out.append("                 called from ").append(caller).append('\n');
+        }
+    }
+
+    private void cycle(StringBuilder out, Cycle c) {
+        out.append("    :").append(c.localPort()).append("  open ").append(time(c.openedMicros()));
+        if (c.lastWriteMicros() != 0) {
+            out.append("  last write ").append(time(c.lastWriteMicros()));
+        }
+        if (c.lastReadMicros() != 0) {
+            out.append("  last read ").append(time(c.lastReadMicros()));
+        }
+        switch (c.cause()) {
+            case READ_TIMEOUT:
+                out.append("  timeout ").append(time(c.causeMicros())).append(" (SO_TIMEOUT ")
+                        .append(c.timeoutMillis()).append(" ms, blocked ")
+                        .append(Durations.format(c.timeoutBlockedMicros())).append(')');
+                break;
+            case END_OF_STREAM:
+                out.append("  EOF ").append(time(c.causeMicros()));
+                break;
+            case RESET:
+            case IO_ERROR:
+                out.append("  error ").append(time(c.causeMicros())).append(" (").append(c.errorMessage()).append(')');
+                break;
+            default:
+                break;
+        }
+        out.append(c.cause() == CloseCause.COLLECTED ? "  collected " : "  close ").append(time(c.closedMicros()));
+        if (c.requestInFlight()) {
+            out.append("  request in flight");
+        }
+        if (c.reopenedGapMicros() >= 0) {
+            out.append("  -> reopened ").append(Durations.format(c.reopenedGapMicros())).append(" later");
+        }
+        out.append('\n');
+    }
+
+    private void stacks(StringBuilder out, RecordingSnapshot r) {
+        out.append("\nstacks (").append(r.stacks().size()).append(" distinct");
+        if (r.stacksDropped() > 0) {
+            out.append(", ").append(r.stacksDropped()).append(" captures not kept: maxStacks=")
+                    .append(r.settings().maxStacks()).append(" reached");
+        }
+        out.append(")\n");
+        for (StackTrace stack : r.stacks()) {
+            out.append("  [s").append(stack.id()).append("] ").append(stack.count()).append("x\n");
+            int shown = Math.min(stack.depth(), FRAMES_SHOWN);
+            for (int i = 0; i < shown; i++) {
+                out.append("      at ").append(stack.frame(i)).append('\n');
+            }
+            if (stack.depth() > shown || stack.truncated()) {
+                out.append("      ... ").append(stack.depth() - shown).append(" more")
+                        .append(stack.truncated() ? " (and frames beyond stackDepth)" : "").append('\n');
+            }
+        }
+    }
+
+    private static void health(StringBuilder out, RecordingSnapshot r) {
+        out.append("\nagent: ").append(r.agentErrors()).append(" internal errors");
+        if (r.lastAgentError() != null) {
+            out.append(" (last: ").append(r.lastAgentError()).append(')');
+        }
+        out.append(", ").append(r.untrackedConnections()).append(" connections untracked (maxConnections=")
+                .append(r.settings().maxConnections()).append("), ").append(r.lumpedConnections())
+                .append(" to endpoints beyond maxEndpoints=").append(r.settings().maxEndpoints()).append('\n');
+    }
+
+    private String time(long epochMicros) {
+        return epochMicros == 0 ? "-" : time.format(instant(epochMicros));
+    }
+
+    private static Instant instant(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L),
+                Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
+    }
+}

@@ -1,0 +1,159 @@
+package io.socktrace.agent.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One child JVM started with the real agent jar, its output captured to files. Every run has a deadline; a JVM
+ * that outlives it is killed and the test fails with its output.
+ */
+public final class AgentRun {
+
+    private final Path javaHome;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> command = new ArrayList<>();
+    private final Path dir;
+    private String agentOptions;
+    private boolean withAgent = true;
+    private Duration deadline = Duration.ofSeconds(60);
+    private Process process;
+
+    private AgentRun(Path javaHome, Path dir) {
+        this.javaHome = javaHome;
+        this.dir = dir;
+    }
+
+    /** A run on {@code javaHome}, keeping its files (report, stdout, stderr) in {@code dir}. */
+    public static AgentRun on(Path javaHome, Path dir) {
+        return new AgentRun(javaHome, dir);
+    }
+
+    public static Path agentJar() {
+        Path jar = Path.of(System.getProperty("socktrace.agentJar", "../agent/target/socktrace-agent.jar"));
+        assertTrue(Files.isRegularFile(jar), "agent jar not built: " + jar.toAbsolutePath());
+        return jar.toAbsolutePath();
+    }
+
+    /** Agent options; the report goes to {@link #reportFile()} unless these name another destination. */
+    public AgentRun options(String options) {
+        this.agentOptions = options;
+        return this;
+    }
+
+    public AgentRun withoutAgent() {
+        this.withAgent = false;
+        return this;
+    }
+
+    public AgentRun jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    /** Runs {@code mainClass} from this module's test classes. */
+    public AgentRun mainClass(String mainClass, String... args) {
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return this;
+    }
+
+    /** Runs whatever follows the JVM options (e.g. {@code -jar app.jar --seconds 5}). */
+    public AgentRun command(String... args) {
+        command.addAll(List.of(args));
+        return this;
+    }
+
+    public AgentRun deadline(Duration deadline) {
+        this.deadline = deadline;
+        return this;
+    }
+
+    public Path reportFile() {
+        return dir.resolve("report.txt");
+    }
+
+    public Path stdoutFile() {
+        return dir.resolve("stdout.txt");
+    }
+
+    public Path stderrFile() {
+        return dir.resolve("stderr.txt");
+    }
+
+    /** Starts the JVM without waiting. */
+    public AgentRun start() throws IOException {
+        List<String> full = new ArrayList<>();
+        full.add(javaHome.resolve("bin/java").toString());
+        if (withAgent) {
+            String options = agentOptions == null ? "report=" + reportFile() : agentOptions;
+            full.add("-javaagent:" + agentJar() + (options.isEmpty() ? "" : "=" + options));
+        }
+        full.addAll(jvmArgs);
+        full.addAll(command);
+        process = new ProcessBuilder(full).directory(dir.toFile())
+                .redirectOutput(stdoutFile().toFile()).redirectError(stderrFile().toFile()).start();
+        return this;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Starts (if needed) and waits for the JVM to exit; returns its exit code. */
+    public int waitFor() throws IOException, InterruptedException {
+        if (process == null) {
+            start();
+        }
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("JVM did not exit within " + deadline + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    /** Runs to completion, fails unless it exited 0, and returns the report it wrote. */
+    public Report runForReport() throws IOException, InterruptedException {
+        int exit = waitFor();
+        if (exit != 0) {
+            fail("JVM exited " + exit + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        }
+        return report();
+    }
+
+    public Report report() throws IOException {
+        if (!Files.exists(reportFile())) {
+            fail("no report written\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        }
+        return new Report(Files.readString(reportFile(), StandardCharsets.UTF_8));
+    }
+
+    public String stdout() throws IOException {
+        return Files.exists(stdoutFile()) ? Files.readString(stdoutFile(), StandardCharsets.UTF_8) : "";
+    }
+
+    public String stderr() throws IOException {
+        return Files.exists(stderrFile()) ? Files.readString(stderrFile(), StandardCharsets.UTF_8) : "";
+    }
+
+    /** The value of a {@code key=value} line the scenario printed on standard output. */
+    public String printed(String key) throws IOException {
+        for (String line : stdout().split("\n")) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1).trim();
+            }
+        }
+        fail("scenario printed no " + key + "=\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        return null;
+    }
+}

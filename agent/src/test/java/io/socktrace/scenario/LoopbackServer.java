@@ -1,0 +1,79 @@
+package io.socktrace.scenario;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * A small line server on 127.0.0.1 for scenarios: for every line received it does what its {@link Behaviour}
+ * says. Threads are daemons, so a scenario's JVM exits when its main method returns.
+ */
+final class LoopbackServer implements AutoCloseable {
+
+    enum Behaviour {
+        /** Answer every line with {@code ok}. */
+        ANSWER,
+        /** Answer the first line, then close the connection (the client sees end of stream). */
+        ANSWER_THEN_CLOSE,
+        /** Read lines and never answer (the client's read times out). */
+        SILENT
+    }
+
+    private final ServerSocket server;
+
+    LoopbackServer(Behaviour behaviour) throws IOException {
+        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> accept(behaviour), "scenario-server");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept(Behaviour behaviour) {
+        for (int accepted = 0; accepted < 100_000; accepted++) {
+            try {
+                Socket client = server.accept();
+                Thread handler = new Thread(() -> serve(client, behaviour), "scenario-conn-" + accepted);
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private static void serve(Socket client, Behaviour behaviour) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            OutputStream out = client.getOutputStream();
+            for (int c; (c = in.read()) != -1; ) {
+                if (c != '\n') {
+                    continue;
+                }
+                if (behaviour != Behaviour.SILENT) {
+                    out.write("ok\n".getBytes());
+                    out.flush();
+                }
+                if (behaviour == Behaviour.ANSWER_THEN_CLOSE) {
+                    return;
+                }
+            }
+        } catch (SocketException reset) {
+            // the client went away mid-conversation: that is what some scenarios are about
+        } catch (IOException e) {
+            System.out.println("server error: " + e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
