@@ -14,6 +14,10 @@ public final class Main {
             System.out.println("socktrace " + version);
             return;
         }
+        if (args.length > 0 && !args[0].equals("--help") && !args[0].equals("-h")) {
+            System.err.println("socktrace: unknown command '" + args[0] + "' (try --help)");
+            System.exit(2);
+        }
         StringBuilder usage = new StringBuilder();
         usage.append("socktrace ").append(version)
                 .append(": shows which code closes and reopens this JVM's TCP connections, and why\n\n")
@@ -25,10 +29,6 @@ public final class Main {
         }
         usage.append("\nthe report is written at exit, and when the process receives the signal (kill -USR1 <pid>)\n");
         System.out.print(usage);
-        if (args.length > 0 && !args[0].equals("--help") && !args[0].equals("-h")) {
-            System.err.println("socktrace: unknown command '" + args[0] + "' (try --help)");
-            System.exit(2);
-        }
     }
 
     private static String version() {

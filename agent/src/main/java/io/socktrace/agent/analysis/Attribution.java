@@ -4,15 +4,17 @@ import io.socktrace.agent.bootstrap.StackTable.StackTrace;
 
 /**
  * The code responsible for a kind of event at one endpoint: the most frequent stack, the first frame in it
- * outside the JDK, and that frame's caller in another class.
+ * outside the JDK, that frame's caller, and the first frame in another package (the application, when the
+ * code that closed or connected is a client library).
  *
- * @param stack   the most frequent stack, or {@code null} if none was kept
- * @param count   events with that stack
- * @param total   events of this kind at the endpoint
- * @param frame   index of the first frame outside the JDK, -1 if none
- * @param caller  index of the first frame outside the JDK in another class, -1 if none
+ * @param stack       the most frequent stack, or {@code null} if none was kept
+ * @param count       events with that stack
+ * @param total       events of this kind at the endpoint
+ * @param frame       index of the first frame outside the JDK, -1 if none
+ * @param caller      index of the next frame outside the JDK, -1 if none
+ * @param application index of the first frame outside the JDK and outside {@code frame}'s package, -1 if none
  */
-public record Attribution(StackTrace stack, long count, long total, int frame, int caller) {
+public record Attribution(StackTrace stack, long count, long total, int frame, int caller, int application) {
 
     /** {@code pkg.Class.method(File.java:88)}, or a statement that no stack is known. */
     public String where() {
@@ -24,5 +26,10 @@ public record Attribution(StackTrace stack, long count, long total, int frame, i
 
     public String calledFrom() {
         return stack != null && caller >= 0 ? stack.frame(caller) : null;
+    }
+
+    /** The application frame, or {@code null} when it is the caller already or there is none. */
+    public String applicationFrame() {
+        return stack != null && application >= 0 && application != caller ? stack.frame(application) : null;
     }
 }

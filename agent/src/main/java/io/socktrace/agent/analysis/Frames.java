@@ -27,16 +27,21 @@ public final class Frames {
     }
 
     /**
-     * Index of the first frame after {@code from} that is outside the JDK and, if {@code otherThan} is not
-     * {@code null}, in a different class (the caller of the code that closed, say); -1 if none.
+     * Index of the first frame after {@code from} that is outside the JDK and, if {@code otherThanPackage} is not
+     * {@code null}, in a different package (the application calling a client library, say); -1 if none.
      */
-    public static int nextOutsideJdk(StackTrace stack, int from, String otherThan) {
+    public static int nextOutsideJdk(StackTrace stack, int from, String otherThanPackage) {
         for (int i = from + 1; i < stack.depth(); i++) {
             String cls = stack.className(i);
-            if (!isJdk(cls) && (otherThan == null || !cls.equals(otherThan))) {
+            if (!isJdk(cls) && (otherThanPackage == null || !packageOf(cls).equals(otherThanPackage))) {
                 return i;
             }
         }
         return -1;
+    }
+
+    public static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
     }
 }

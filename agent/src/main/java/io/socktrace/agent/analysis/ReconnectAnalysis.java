@@ -151,11 +151,13 @@ public final class ReconnectAnalysis {
         }
         StackTrace stack = stacks.get(best);
         if (stack == null) {
-            return new Attribution(null, 0, total, -1, -1);
+            return new Attribution(null, 0, total, -1, -1, -1);
         }
         int frame = Frames.firstOutsideJdk(stack);
-        int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame, stack.className(frame));
-        return new Attribution(stack, bestCount, total, frame, caller);
+        int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame, null);
+        int application = frame < 0 ? -1
+                : Frames.nextOutsideJdk(stack, frame, Frames.packageOf(stack.className(frame)));
+        return new Attribution(stack, bestCount, total, frame, caller, application);
     }
 
     private static int mostFrequent(Map<Integer, Long> counts) {

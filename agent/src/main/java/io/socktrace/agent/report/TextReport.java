@@ -24,6 +24,8 @@ public final class TextReport {
 
     /** Frames printed per stack in the stacks section; the rest are summarised. */
     static final int FRAMES_SHOWN = 16;
+    /** Prose lines (the verdict) are wrapped to this width. */
+    static final int WIDTH = 120;
 
     private final ZoneId zone;
     private final DateTimeFormatter time;
@@ -93,7 +95,7 @@ public final class TextReport {
             out.append("  failed ").append(e.failedConnects());
         }
         out.append('\n');
-        out.append("  verdict      ").append(f.verdict()).append('\n');
+        wrap(out, "  verdict      ", f.verdict());
         if (e.closed() > 0) {
             out.append("  closes       ").append(closes(e)).append('\n');
             out.append("  lifetime     median ").append(Durations.format(f.medianLifetimeMicros()));
@@ -122,6 +124,26 @@ public final class TextReport {
         }
     }
 
+    /** Appends {@code text} after {@code label}, wrapped at word boundaries and indented under the label. */
+    static void wrap(StringBuilder out, String label, String text) {
+        String indent = " ".repeat(label.length());
+        int width = Math.max(40, WIDTH - label.length());
+        out.append(label);
+        int column = 0;
+        for (String word : text.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > width) {
+                out.append('\n').append(indent);
+                column = 0;
+            } else if (column > 0) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word);
+            column += word.length();
+        }
+        out.append('\n');
+    }
+
     private static String closes(EndpointSnapshot e) {
         StringBuilder out = new StringBuilder();
         for (CloseCause cause : CloseCause.values()) {
@@ -145,10 +167,15 @@ public final class TextReport {
         if (caller != null) {
             out.append("                 called from ").append(caller).append('\n');
         }
+        String application = a.applicationFrame();
+        if (application != null) {
+            out.append("                 application ").append(application).append('\n');
+        }
     }
 
     private void cycle(StringBuilder out, Cycle c) {
-        out.append("    :").append(c.localPort()).append("  open ").append(time(c.openedMicros()));
+        out.append("    :").append(c.localPort()).append("  open ").append(time(c.openedMicros()))
+                .append(" (connect ").append(Durations.format(c.connectMicros())).append(')');
         if (c.lastWriteMicros() != 0) {
             out.append("  last write ").append(time(c.lastWriteMicros()));
         }
@@ -172,6 +199,9 @@ public final class TextReport {
                 break;
         }
         out.append(c.cause() == CloseCause.COLLECTED ? "  collected " : "  close ").append(time(c.closedMicros()));
+        if (c.closeThread() != null) {
+            out.append(" by \"").append(c.closeThread()).append('"');
+        }
         if (c.requestInFlight()) {
             out.append("  request in flight");
         }

@@ -69,13 +69,26 @@ public final class Report {
             return number(text, pattern, report);
         }
 
-        /** The rest of the line starting with the label ({@code "verdict"}, {@code "closed by"}). */
+        /**
+         * The rest of the line starting with the label ({@code "verdict"}, {@code "closed by"}), joined with its
+         * wrapped continuation lines (those indented exactly to the text column).
+         */
         public String line(String label) {
-            Matcher m = Pattern.compile("(?m)^\\s+" + Pattern.quote(label) + "\\s+(.*)$").matcher(text);
+            Matcher m = Pattern.compile("(?m)^(\\s+" + Pattern.quote(label) + "\\s+)(.*)$").matcher(text);
             if (!m.find()) {
                 fail("no '" + label + "' line in endpoint block:\n" + text + "\nreport:\n" + report);
             }
-            return m.group(1);
+            StringBuilder joined = new StringBuilder(m.group(2));
+            Pattern continuation = Pattern.compile("^ {" + m.group(1).length() + "}(\\S.*)$");
+            String[] rest = text.substring(m.end()).split("\n");
+            for (int i = 1; i < rest.length; i++) {
+                Matcher c = continuation.matcher(rest[i]);
+                if (!c.matches()) {
+                    break;
+                }
+                joined.append(' ').append(c.group(1));
+            }
+            return joined.toString();
         }
 
         public boolean has(String label) {

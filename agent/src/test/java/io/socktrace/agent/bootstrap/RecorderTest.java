@@ -1,0 +1,185 @@
+package io.socktrace.agent.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.WeakReference;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The recorder driven directly, with plain objects standing in for socket implementations. */
+class RecorderTest {
+
+    private static final InetSocketAddress SERVER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 11211);
+    private static final InetSocketAddress OTHER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6379);
+
+    private static Recorder recorder(long reconnectWindowNanos) {
+        return new Recorder(new RecorderSettings(16, 8, 64, 32, 3, reconnectWindowNanos));
+    }
+
+    private static Object connect(Recorder r, InetSocketAddress to, int localPort) {
+        Object socket = new Object();
+        r.connected(socket, to, InetAddress.getLoopbackAddress(), localPort, Clock.nanos());
+        return socket;
+    }
+
+    private static EndpointSnapshot only(Recorder r) {
+        List<EndpointSnapshot> endpoints = r.snapshot().endpoints();
+        assertEquals(1, endpoints.size());
+        return endpoints.get(0);
+    }
+
+    @Test
+    void timeoutThenCloseIsAReadTimeoutCloseWithTheRequestInFlight() {
+        Recorder r = recorder(5_000_000_000L);
+        Object socket = connect(r, SERVER, 40000);
+        r.written(socket, 120);
+        long start = Clock.nanos();
+        r.readFailed(socket, start - 1_000_000_000L, new SocketTimeoutException("Read timed out"), 1000);
+        r.closing(socket);
+        r.closing(socket); // the stream's close, then the socket's: one close
+
+        EndpointSnapshot e = only(r);
+        assertEquals(1, e.opened());
+        assertEquals(1, e.closed());
+        assertEquals(1, e.closes(CloseCause.READ_TIMEOUT));
+        assertEquals(1, e.requestInFlightCloses());
+        assertEquals(Long.valueOf(1), e.timeoutSettings().get(1000));
+        Cycle cycle = e.cycles()[0];
+        assertEquals(40000, cycle.localPort());
+        assertEquals(CloseCause.READ_TIMEOUT, cycle.cause());
+        assertEquals(1000, cycle.timeoutMillis());
+        assertTrue(cycle.timeoutBlockedMicros() >= 1_000_000, "blocked " + cycle.timeoutBlockedMicros());
+        assertTrue(cycle.requestInFlight());
+        assertEquals(120, cycle.bytesWritten());
+        assertTrue(cycle.closedMicros() >= cycle.causeMicros() && cycle.causeMicros() >= cycle.openedMicros());
+    }
+
+    @Test
+    void dataReadAfterATimeoutMeansTheTimeoutIsNotTheCause() {
+        Recorder r = recorder(5_000_000_000L);
+        Object socket = connect(r, SERVER, 40000);
+        r.written(socket, 10);
+        r.readFailed(socket, Clock.nanos(), new SocketTimeoutException("Read timed out"), 1);
+        r.read(socket, 10);
+        r.closing(socket);
+        EndpointSnapshot e = only(r);
+        assertEquals(1, e.closes(CloseCause.NO_ERROR));
+        assertEquals(0, e.requestInFlightCloses());
+    }
+
+    @Test
+    void endOfStreamAndResetAreTheirOwnCauses() {
+        Recorder r = recorder(5_000_000_000L);
+        Object eof = connect(r, SERVER, 40000);
+        r.read(eof, 5);
+        r.read(eof, -1);
+        r.closing(eof);
+        Object reset = connect(r, SERVER, 40001);
+        r.written(reset, 5);
+        r.readFailed(reset, Clock.nanos(), new SocketException("Connection reset"), 0);
+        r.closing(reset);
+        Object pipe = connect(r, SERVER, 40002);
+        r.writeFailed(pipe, new SocketException("Broken pipe"));
+        r.closing(pipe);
+
+        EndpointSnapshot e = only(r);
+        assertEquals(1, e.closes(CloseCause.END_OF_STREAM));
+        assertEquals(2, e.closes(CloseCause.RESET));
+        assertEquals("java.net.SocketException: Connection reset", e.cycles()[1].errorMessage());
+        assertFalse(CloseCause.END_OF_STREAM.closedByThisJvm());
+    }
+
+    @Test
+    void aConnectSoonAfterACloseIsAReconnectWithItsGap() {
+        Recorder r = recorder(5_000_000_000L);
+        Object first = connect(r, SERVER, 40000);
+        r.closing(first);
+        Object second = connect(r, SERVER, 40001);
+        r.closing(second);
+        connect(r, OTHER, 40002); // another endpoint: not a reconnect of this one
+
+        List<EndpointSnapshot> endpoints = r.snapshot().endpoints();
+        EndpointSnapshot server = endpoints.stream().filter(e -> e.endpoint().port() == 11211).findFirst().get();
+        assertEquals(2, server.opened());
+        assertEquals(1, server.reconnects());
+        assertEquals(1, server.reconnectGaps().length);
+        assertTrue(server.cycles()[0].reopenedGapMicros() >= 0);
+        assertEquals(-1, server.cycles()[1].reopenedGapMicros());
+        assertEquals(1, server.reconnectStacks().values().stream().mapToLong(Long::longValue).sum());
+        EndpointSnapshot other = endpoints.stream().filter(e -> e.endpoint().port() == 6379).findFirst().get();
+        assertEquals(0, other.reconnects());
+        assertEquals(1, other.open());
+    }
+
+    @Test
+    void aConnectAfterTheWindowIsNotAReconnect() {
+        Recorder r = recorder(0);
+        r.closing(connect(r, SERVER, 40000));
+        connect(r, SERVER, 40001);
+        assertEquals(0, only(r).reconnects());
+    }
+
+    @Test
+    void failedConnectsAreCountedByReason() {
+        Recorder r = recorder(5_000_000_000L);
+        r.connectFailed(SERVER, Clock.nanos(), new ConnectException("Connection refused"));
+        r.connectFailed(SERVER, Clock.nanos(), new SocketTimeoutException("Connect timed out"));
+        EndpointSnapshot e = only(r);
+        assertEquals(0, e.opened());
+        assertEquals(2, e.failedConnects());
+        assertEquals(Long.valueOf(1), e.failuresByReason().get("refused"));
+        assertEquals(Long.valueOf(1), e.failuresByReason().get("timed out"));
+    }
+
+    @Test
+    void capsBoundDetailButCountsStayExact() {
+        Recorder r = new Recorder(new RecorderSettings(16, 1, 64, 32, 3, 5_000_000_000L));
+        for (int i = 0; i < 20; i++) {
+            r.closing(connect(r, SERVER, 40000 + i));
+        }
+        for (int i = 0; i < 20; i++) {
+            connect(r, SERVER, 41000 + i); // left open: 16 tracked, 4 beyond maxConnections
+        }
+        connect(r, OTHER, 42000); // beyond maxEndpoints=1: lumped with "other" (and beyond maxConnections)
+        RecordingSnapshot s = r.snapshot();
+        EndpointSnapshot server = s.endpoints().stream().filter(e -> e.endpoint().port() == 11211).findFirst().get();
+        assertEquals(40, server.opened());
+        assertEquals(20, server.closed());
+        assertEquals(3, server.cycles().length);
+        assertEquals(17, server.cyclesDropped());
+        assertEquals(5, s.untrackedConnections());
+        assertEquals(1, s.lumpedConnections());
+        assertEquals("other:0", s.endpoints().stream().filter(e -> e.endpoint().port() == 0).findFirst().get()
+                .endpoint().key());
+    }
+
+    @Test
+    void aSocketCollectedWithoutCloseIsReportedAsALeakAndNotRetained() throws Exception {
+        Recorder r = recorder(5_000_000_000L);
+        Object socket = connect(r, SERVER, 40000);
+        WeakReference<Object> ref = new WeakReference<>(socket);
+        socket = null;
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(null, ref.get(), "the recorder must not keep the socket alive");
+        EndpointSnapshot e = null;
+        for (int i = 0; i < 50; i++) {
+            e = only(r);
+            if (e.closed() == 1) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertEquals(1, e.closes(CloseCause.COLLECTED));
+        assertEquals(0, e.open());
+    }
+}
