@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.Report;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +51,31 @@ class SocketScenariosIT {
                 block.text());
         assertEquals("answer=ok\nanswer=ok\nanswer=ok", run.stdout().lines().filter(l -> l.startsWith("answer="))
                 .reduce((a, b) -> a + "\n" + b).orElse(""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void socketClassesLoadedBeforeTheAgentAreRetransformed(Path javaHome, @TempDir Path dir) throws Exception {
+        Path early = dir.resolve("early-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "io.socktrace.scenario.EarlySocketAgent");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(early), manifest)) {
+            String entry = "io/socktrace/scenario/EarlySocketAgent.class";
+            jar.putNextEntry(new JarEntry(entry));
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(jar);
+            }
+        }
+        AgentRun run = AgentRun.on(javaHome, dir).jvmArgBeforeAgent("-javaagent:" + early)
+                .mainClass("io.socktrace.scenario.PlainClose");
+        Report report = run.runForReport();
+
+        assertTrue(run.stdout().contains("earlyLoaded=true"), run.stdout());
+        Report.Block block = report.endpoint("127.0.0.1:" + run.printed("port"));
+        assertEquals(3, block.number("opened (\\d+)"), block.text());
+        assertEquals(3, block.number("closed (\\d+)"), block.text());
+        assertEquals(3, report.headerNumber("connections: (\\d+) opened"), "the early agent's connection predates recording");
     }
 
     @ParameterizedTest

@@ -20,6 +20,7 @@ public final class AgentRun {
 
     private final Path javaHome;
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> jvmArgsBeforeAgent = new ArrayList<>();
     private final List<String> command = new ArrayList<>();
     private final Path dir;
     private String agentOptions;
@@ -59,6 +60,12 @@ public final class AgentRun {
         return this;
     }
 
+    /** A JVM argument placed before the agent's, e.g. another {@code -javaagent} whose premain must run first. */
+    public AgentRun jvmArgBeforeAgent(String arg) {
+        jvmArgsBeforeAgent.add(arg);
+        return this;
+    }
+
     /** Runs {@code mainClass} from this module's test classes. */
     public AgentRun mainClass(String mainClass, String... args) {
         command.add("-cp");
@@ -95,6 +102,7 @@ public final class AgentRun {
     public AgentRun start() throws IOException {
         List<String> full = new ArrayList<>();
         full.add(javaHome.resolve("bin/java").toString());
+        full.addAll(jvmArgsBeforeAgent);
         if (withAgent) {
             String options = agentOptions == null ? "report=" + reportFile() : agentOptions;
             full.add("-javaagent:" + agentJar() + (options.isEmpty() ? "" : "=" + options));
