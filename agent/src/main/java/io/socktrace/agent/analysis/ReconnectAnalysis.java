@@ -105,7 +105,7 @@ public final class ReconnectAnalysis {
             }
         }
         if (e.reconnects() > 0) {
-            v.append("; reconnected ").append(e.reconnects()).append(e.reconnects() == 1 ? " time" : " times")
+            v.append(e.endpoint().accepted() ? "; clients reconnected " : "; reconnected ").append(e.reconnects()).append(e.reconnects() == 1 ? " time" : " times")
                     .append(", ").append(Durations.format(medianGap)).append(" after the close");
             if (reopener.stack() != null && reopener.frame() >= 0) {
                 v.append(", by ").append(shortFrame(reopener));

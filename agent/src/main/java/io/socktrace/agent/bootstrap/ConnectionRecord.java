@@ -8,13 +8,18 @@ package io.socktrace.agent.bootstrap;
 public final class ConnectionRecord {
 
     final long id;
+    final Transport transport;
     final Endpoint endpoint;
+    /** For accepted connections, the client's {@code address:port}; otherwise {@code null}. */
+    final String peer;
     final String localAddress;
     final int localPort;
     final long connectStartNanos;
     final long connectedNanos;
     final int connectStackId;
     final String connectThread;
+    /** The connection carries TLS (an {@code SSLSocket} completed a handshake over it). */
+    volatile boolean tls;
     /** Gap since the close this connection replaced, or -1 when it was not a reconnect. Set once under the endpoint lock. */
     long reconnectGapNanos = -1;
 
@@ -31,10 +36,12 @@ public final class ConnectionRecord {
     volatile CloseCause errorCause;
     volatile String errorMessage;
 
-    ConnectionRecord(long id, Endpoint endpoint, String localAddress, int localPort, long connectStartNanos,
-                     long connectedNanos, int connectStackId, String connectThread) {
+    ConnectionRecord(long id, Transport transport, Endpoint endpoint, String peer, String localAddress, int localPort,
+                     long connectStartNanos, long connectedNanos, int connectStackId, String connectThread) {
         this.id = id;
+        this.transport = transport;
         this.endpoint = endpoint;
+        this.peer = peer;
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.connectStartNanos = connectStartNanos;
@@ -47,7 +54,7 @@ public final class ConnectionRecord {
         return endpoint;
     }
 
-    void read(long now, int n) {
+    void read(long now, long n) {
         if (n > 0) {
             lastReadNanos = now;
             bytesRead += n;
@@ -56,9 +63,11 @@ public final class ConnectionRecord {
         }
     }
 
-    void written(long now, int n) {
-        lastWriteNanos = now;
-        bytesWritten += n;
+    void written(long now, long n) {
+        if (n > 0) {
+            lastWriteNanos = now;
+            bytesWritten += n;
+        }
     }
 
     void timedOut(long now, int soTimeoutMillis, long blockedNanos) {

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Open connections by socket implementation object, compared by identity and held weakly, so that the agent
+ * Values (open connections, pending connects) by socket implementation object, compared by identity and held weakly, so that the agent
  * never keeps an application socket (or its file descriptor's cleaner) alive. Bounded: beyond
  * {@code capacity} open connections, new ones are not tracked and are reported as such.
  */
-final class ConnectionTable {
+final class ConnectionTable<V> {
 
-    private final ConcurrentHashMap<Object, ConnectionRecord> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, V> open = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final int capacity;
 
@@ -22,7 +22,7 @@ final class ConnectionTable {
     }
 
     /** Starts tracking {@code socket}; false if the table is full. */
-    boolean add(Object socket, ConnectionRecord record) {
+    boolean add(Object socket, V record) {
         if (open.size() >= capacity) {
             return false;
         }
@@ -31,20 +31,20 @@ final class ConnectionTable {
     }
 
     /** The record of an open connection, or {@code null} if it is not tracked. The I/O hot path. */
-    ConnectionRecord get(Object socket) {
+    V get(Object socket) {
         return open.get(new LookupKey(socket));
     }
 
     /** Stops tracking {@code socket}; returns its record only to the first caller, so a close is counted once. */
-    ConnectionRecord remove(Object socket) {
+    V remove(Object socket) {
         return open.remove(new LookupKey(socket));
     }
 
     /** Records of sockets garbage collected while still open; each is returned once. */
-    List<ConnectionRecord> pollCollected() {
-        List<ConnectionRecord> records = null;
+    List<V> pollCollected() {
+        List<V> records = null;
         for (Object key; (key = collected.poll()) != null; ) {
-            ConnectionRecord record = open.remove(key);
+            V record = open.remove(key);
             if (record != null) {
                 if (records == null) {
                     records = new ArrayList<>();
@@ -55,7 +55,7 @@ final class ConnectionTable {
         return records == null ? List.of() : records;
     }
 
-    List<ConnectionRecord> openRecords() {
+    List<V> openRecords() {
         return new ArrayList<>(open.values());
     }
 

@@ -8,6 +8,9 @@ package io.socktrace.agent.bootstrap;
 public final class Cycle {
 
     private final long id;
+    private final Transport transport;
+    private final boolean tls;
+    private final String peer;
     private final String localAddress;
     private final int localPort;
     private final long openedMicros;
@@ -31,6 +34,9 @@ public final class Cycle {
 
     Cycle(ConnectionRecord c, CloseCause cause, long closedNanos, String closeThread, int closeStackId) {
         this.id = c.id;
+        this.transport = c.transport;
+        this.tls = c.tls;
+        this.peer = c.peer;
         this.localAddress = c.localAddress;
         this.localPort = c.localPort;
         this.openedMicros = Clock.epochMicros(c.connectStartNanos);
@@ -59,6 +65,19 @@ public final class Cycle {
     /** Sequence number of the connection in this JVM, in connect order. */
     public long id() {
         return id;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    /** For an accepted connection, the client's {@code address:port}; otherwise {@code null}. */
+    public String peer() {
+        return peer;
     }
 
     public String localAddress() {

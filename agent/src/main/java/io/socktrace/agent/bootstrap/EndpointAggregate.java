@@ -27,6 +27,8 @@ final class EndpointAggregate {
     private long reconnects;
     private long failedConnects;
     private long requestInFlightCloses;
+    private long tlsCloses;
+    private final EnumMap<Transport, Long> openedByTransport = new EnumMap<>(Transport.class);
     private long firstNanos;
     private long lastNanos;
     private final EnumMap<CloseCause, Long> closesByCause = new EnumMap<>(CloseCause.class);
@@ -60,6 +62,7 @@ final class EndpointAggregate {
 
     synchronized void opened(ConnectionRecord record) {
         opened++;
+        add(openedByTransport, record.transport);
         touch(record.connectStartNanos);
         PendingClose replaced = pairWithClose(record.connectStartNanos);
         if (replaced != null) {
@@ -83,6 +86,9 @@ final class EndpointAggregate {
         closed++;
         touch(closedNanos);
         add(closesByCause, cycle.cause());
+        if (cycle.tls()) {
+            tlsCloses++;
+        }
         if (cycle.requestInFlight()) {
             requestInFlightCloses++;
             inFlightAges.add((closedNanos - record.lastWriteNanos) / 1_000);
@@ -138,7 +144,8 @@ final class EndpointAggregate {
 
     synchronized EndpointSnapshot snapshot(int openNow) {
         return new EndpointSnapshot(endpoint, opened, closed, openNow, reconnects, failedConnects,
-                requestInFlightCloses, Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
+                requestInFlightCloses, tlsCloses, new EnumMap<>(openedByTransport), Clock.epochMicros(firstNanos),
+                Clock.epochMicros(lastNanos),
                 new EnumMap<>(closesByCause), new LinkedHashMap<>(failuresByReason), new HashMap<>(closeStacks),
                 new HashMap<>(reconnectStacks), new HashMap<>(failedConnectStacks), new HashMap<>(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),

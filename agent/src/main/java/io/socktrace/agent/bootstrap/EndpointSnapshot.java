@@ -7,6 +7,8 @@ import java.util.Map;
  * A consistent copy of what was recorded about one endpoint. Times are microseconds since the epoch; samples
  * (for medians) are the most recent {@value EndpointAggregate#SAMPLES} values, in microseconds.
  *
+ * @param tlsCloses         closed connections that carried TLS
+ * @param openedByTransport connections opened, by the JDK API used
  * @param closeStacks       closing stack id to count; {@link StackTable#NO_STACK} collects those not kept
  * @param reconnectStacks   stack id of the connect that replaced a close, to count
  * @param lifetimes         connect start to close
@@ -17,7 +19,8 @@ import java.util.Map;
  * @param cyclesDropped     closed connections no longer in {@code cycles}
  */
 public record EndpointSnapshot(Endpoint endpoint, long opened, long closed, int open, long reconnects,
-                               long failedConnects, long requestInFlightCloses, long firstMicros, long lastMicros,
+                               long failedConnects, long requestInFlightCloses, long tlsCloses,
+                               Map<Transport, Long> openedByTransport, long firstMicros, long lastMicros,
                                Map<CloseCause, Long> closesByCause, Map<String, Long> failuresByReason,
                                Map<Integer, Long> closeStacks, Map<Integer, Long> reconnectStacks,
                                Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,

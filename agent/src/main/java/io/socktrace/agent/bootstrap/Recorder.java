@@ -14,16 +14,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Turns socket events into per-connection records and per-endpoint aggregates. Thread-safe; connect and close
- * take one endpoint lock, reads and writes take none. Every public method is called by {@link SocketEvents},
- * which contains its failures.
+ * Turns socket events into per-connection records and per-endpoint aggregates. Thread-safe; connect, accept and
+ * close take one endpoint lock, reads and writes take none. Every method is called by {@link SocketEvents}, which
+ * contains its failures.
+ *
+ * <p>A connection is identified by the object that carries its I/O ({@code NioSocketImpl},
+ * {@code SocketChannelImpl}, the asynchronous channel), so that the layers wrapping it (a {@code Socket}, an
+ * {@code SSLSocket}, a channel's socket adaptor) are one connection.
  */
 public final class Recorder {
 
     private static final Endpoint OTHER_ENDPOINTS = new Endpoint("other", 0, null);
 
+    /**
+     * Read timeouts the JDK provokes on purpose and swallows, which no application code ever sees: the 1 ms drain
+     * of an {@code SSLSocket} close and {@code HttpURLConnection}'s 1 ms stale-connection probe.
+     */
+    private static final String[][] DELIBERATE_TIMEOUTS = {
+        {"sun.security.ssl.SSLSocketImpl", "closeSocket"},
+        {"sun.security.ssl.SSLSocketInputRecord", "deplete"},
+        {"sun.net.www.http.HttpClient", "available"},
+    };
+
     private final RecorderSettings settings;
-    private final ConnectionTable connections;
+    private final ConnectionTable<ConnectionRecord> connections;
+    private final ConnectionTable<PendingConnect> pending;
     private final StackTable stacks;
     private final ConcurrentHashMap<Endpoint, EndpointAggregate> endpoints = new ConcurrentHashMap<>();
     private final EndpointAggregate otherEndpoints;
@@ -36,7 +51,8 @@ public final class Recorder {
 
     public Recorder(RecorderSettings settings) {
         this.settings = settings;
-        this.connections = new ConnectionTable(settings.maxConnections());
+        this.connections = new ConnectionTable<>(settings.maxConnections());
+        this.pending = new ConnectionTable<>(settings.maxConnections());
         this.stacks = new StackTable(settings.maxStacks(), settings.stackDepth());
         this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings.cycles(), settings.reconnectWindowNanos());
     }
@@ -45,25 +61,80 @@ public final class Recorder {
         return settings;
     }
 
-    void connected(Object socket, InetSocketAddress remote, InetAddress local, int localPort, long startNanos) {
-        long now = Clock.nanos();
-        foldCollected();
-        Endpoint endpoint = Endpoint.of(remote);
-        ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), endpoint,
-                local == null ? null : local.getHostAddress(), localPort, startNanos, now, stacks.capture(),
-                Thread.currentThread().getName());
-        if (!connections.add(socket, record)) {
+    /** A connect made by this JVM succeeded. */
+    void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
+                   long startNanos) {
+        opened(socket, transport, Endpoint.of(remote), null, local, localPort, startNanos, stacks.capture(),
+                threadName());
+    }
+
+    /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
+    void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos) {
+        if (!pending.add(socket, new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName()))) {
             untrackedConnections.increment();
         }
-        aggregate(endpoint).opened(record);
+    }
+
+    /** {@code finishConnect} is starting on this thread: a close it makes on failure is not the application's. */
+    void connectFinishing(Object socket) {
+        PendingConnect connect = pending.get(socket);
+        if (connect != null) {
+            connect.finishing = Thread.currentThread();
+        }
+    }
+
+    /** A pending connect completed; attributed to the stack and thread that started it. */
+    void connectFinished(Object socket, InetAddress local, int localPort) {
+        PendingConnect connect = pending.remove(socket);
+        if (connect != null) {
+            opened(socket, connect.transport, Endpoint.of(connect.remote), null, local, localPort, connect.startNanos,
+                    connect.stackId, connect.thread);
+        }
+    }
+
+    /** A pending connect failed (in {@code finishConnect}, or its channel was closed first). */
+    void connectPendingFailed(Object socket, Throwable failure) {
+        PendingConnect connect = pending.remove(socket);
+        if (connect != null) {
+            aggregate(Endpoint.of(connect.remote)).connectFailed(connect.startNanos,
+                    failure == null ? "closed while connecting" : failureReason(failure), connect.stackId);
+        }
     }
 
     void connectFailed(InetSocketAddress remote, long startNanos, Throwable failure) {
         aggregate(Endpoint.of(remote)).connectFailed(startNanos, failureReason(failure), stacks.capture());
     }
 
+    /** A server socket of this JVM accepted a connection; grouped under the listening address. */
+    void accepted(Object socket, Transport transport, InetSocketAddress listening, InetSocketAddress peer,
+                  long startNanos) {
+        String peerName = peer == null ? null : Endpoint.of(peer).key();
+        opened(socket, transport, Endpoint.listening(listening), peerName, listening.getAddress(),
+                listening.getPort(), startNanos, stacks.capture(), threadName());
+    }
+
+    private void opened(Object socket, Transport transport, Endpoint endpoint, String peer, InetAddress local,
+                        int localPort, long startNanos, int stackId, String thread) {
+        foldCollected();
+        ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
+                local == null ? null : local.getHostAddress(), localPort, startNanos, Clock.nanos(), stackId, thread);
+        if (!connections.add(socket, record)) {
+            untrackedConnections.increment();
+        }
+        aggregate(endpoint).opened(record);
+    }
+
+    /** An {@code SSLSocket} completed a handshake over {@code layer} (any layer of the connection). */
+    void tls(Object layer) {
+        Object socket = JdkInternals.connectionOf(layer);
+        ConnectionRecord record = socket == null ? null : connections.get(socket);
+        if (record != null) {
+            record.tls = true;
+        }
+    }
+
     /** The I/O hot path: one table lookup and two field stores. */
-    void read(Object socket, int n) {
+    void read(Object socket, long n) {
         ConnectionRecord record = connections.get(socket);
         if (record != null) {
             record.read(Clock.nanos(), n);
@@ -77,14 +148,27 @@ public final class Recorder {
         }
         long now = Clock.nanos();
         if (failure instanceof SocketTimeoutException) {
-            record.timedOut(now, soTimeoutMillis, now - startNanos);
+            if (!isDeliberate(failure)) {
+                record.timedOut(now, soTimeoutMillis, now - startNanos);
+            }
         } else {
             ioFailed(record, now, failure);
         }
     }
 
+    private static boolean isDeliberate(Throwable timeout) {
+        for (StackTraceElement frame : timeout.getStackTrace()) {
+            for (String[] deliberate : DELIBERATE_TIMEOUTS) {
+                if (frame.getMethodName().equals(deliberate[1]) && frame.getClassName().equals(deliberate[0])) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The I/O hot path: one table lookup and two field stores. */
-    void written(Object socket, int n) {
+    void written(Object socket, long n) {
         ConnectionRecord record = connections.get(socket);
         if (record != null) {
             record.written(Clock.nanos(), n);
@@ -109,11 +193,15 @@ public final class Recorder {
     void closing(Object socket) {
         ConnectionRecord record = connections.remove(socket);
         if (record == null) {
+            PendingConnect connect = pending.get(socket);
+            if (connect != null && connect.finishing != Thread.currentThread()) {
+                connectPendingFailed(socket, null); // the application gave up on a connect in progress
+            }
             return;
         }
         long now = Clock.nanos();
         int stackId = stacks.capture();
-        fold(record, record.cause(), now, Thread.currentThread().getName(), stackId);
+        fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();
     }
 
@@ -127,6 +215,7 @@ public final class Recorder {
         for (ConnectionRecord record : connections.pollCollected()) {
             fold(record, CloseCause.COLLECTED, Clock.nanos(), null, StackTable.NO_STACK);
         }
+        pending.pollCollected();
     }
 
     private EndpointAggregate aggregate(Endpoint endpoint) {
@@ -143,6 +232,12 @@ public final class Recorder {
         return prior != null ? prior : created;
     }
 
+    private static String threadName() {
+        Thread thread = Thread.currentThread();
+        String name = thread.getName();
+        return name.isEmpty() ? "#" + thread.getId() : name; // virtual threads are usually unnamed
+    }
+
     static String failureReason(Throwable failure) {
         String type = failure.getClass().getSimpleName();
         String message = failure.getMessage();
@@ -155,7 +250,7 @@ public final class Recorder {
         if (type.equals("NoRouteToHostException")) {
             return "unreachable";
         }
-        if (type.equals("UnknownHostException")) {
+        if (type.equals("UnknownHostException") || type.equals("UnresolvedAddressException")) {
             return "unknown host";
         }
         return message == null ? type : type + ": " + message;
@@ -182,7 +277,7 @@ public final class Recorder {
         if (other.opened() + other.failedConnects() > 0) {
             snapshots.add(other);
         }
-        snapshots.sort(Comparator.comparing(s -> s.endpoint().key()));
+        snapshots.sort(Comparator.comparing(s -> s.endpoint().toString()));
         return new RecordingSnapshot(startMicros, Clock.epochMicros(Clock.nanos()), settings, snapshots,
                 stacks.stacks(), stacks.dropped(), untrackedConnections.sum(), lumpedConnections.sum(),
                 errors.sum(), lastError);

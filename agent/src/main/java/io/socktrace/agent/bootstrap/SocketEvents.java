@@ -10,9 +10,11 @@ import java.net.SocketOptions;
  * at once when recording is off, and contains every failure (counted in the recorder) so that nothing reaches
  * the application.
  *
- * <p>The {@code *Start} methods return a {@link Clock#nanos()} reading, or 0 when recording is off, which the
- * matching {@code *End} method receives back; a 0 start means "not recording" and the end does nothing, so an
- * operation that began before recording started is never half-recorded.
+ * <p>{@link #start()} returns a {@link Clock#nanos()} reading, or 0 when recording is off, which the matching
+ * {@code *End} method receives back; a 0 start means "not recording" and the end does nothing, so an operation
+ * that began before recording started is never half-recorded.
+ *
+ * <p>Addresses that are not {@link InetSocketAddress} (Unix domain sockets) are ignored: socktrace records TCP.
  */
 public final class SocketEvents {
 
@@ -39,12 +41,7 @@ public final class SocketEvents {
         return recorder != null ? Clock.nanos() : 0L;
     }
 
-    /**
-     * A connect returned or failed.
-     *
-     * @param socket    the socket implementation, the connection's identity for later events
-     * @param localPort the local port after the connect (0 if it failed)
-     */
+    /** {@code NioSocketImpl.connect} returned or failed; {@code localPort} is 0 if it failed. */
     public static void connectEnd(Object socket, SocketAddress remote, int localPort, long startNanos, Throwable thrown) {
         Recorder r = recorder;
         if (r == null || startNanos == 0 || !(remote instanceof InetSocketAddress)) {
@@ -55,8 +52,108 @@ public final class SocketEvents {
             if (thrown != null) {
                 r.connectFailed(target, startNanos, thrown);
             } else {
-                r.connected(socket, target, localAddress(socket), localPort, startNanos);
+                r.connected(socket, Transport.SOCKET, target, localAddress(socket), localPort, startNanos);
             }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * {@code SocketChannelImpl.connect} (or the adaptor's {@code blockingConnect}) returned or failed.
+     *
+     * @param requested the address the application passed
+     * @param remote    the channel's remote address after the call (resolved), if any
+     * @param local     the channel's local address after the call, if any
+     * @param connected whether it connected at once; false means pending (non-blocking)
+     */
+    public static void channelConnectEnd(Object channel, SocketAddress requested, SocketAddress remote,
+                                         SocketAddress local, boolean connected, long startNanos, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null || startNanos == 0) {
+            return;
+        }
+        try {
+            SocketAddress target = remote != null ? remote : requested;
+            if (!(target instanceof InetSocketAddress)) {
+                return;
+            }
+            InetSocketAddress inet = (InetSocketAddress) target;
+            if (thrown != null) {
+                r.connectFailed(inet, startNanos, thrown);
+            } else if (connected) {
+                InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+                r.connected(channel, Transport.SOCKET_CHANNEL, inet, bound == null ? null : bound.getAddress(),
+                        bound == null ? 0 : bound.getPort(), startNanos);
+            } else {
+                r.connectPending(channel, Transport.SOCKET_CHANNEL, inet, startNanos);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** {@code finishConnect} (of a channel) is starting. */
+    public static void finishConnectStart(Object channel) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.connectFinishing(channel);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** {@code finishConnect} returned ({@code connected} true once the connection is established) or failed. */
+    public static void finishConnectEnd(Object channel, boolean connected, SocketAddress local, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            if (thrown != null) {
+                r.connectPendingFailed(channel, thrown);
+            } else if (connected) {
+                InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+                r.connectFinished(channel, bound == null ? null : bound.getAddress(), bound == null ? 0 : bound.getPort());
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * {@code NioSocketImpl.accept(SocketImpl)} returned: {@code accepted} is now connected to a client.
+     *
+     * @param server        the listening impl
+     * @param listeningPort its local port
+     */
+    public static void acceptEnd(Object server, Object accepted, int listeningPort, long startNanos, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null || startNanos == 0 || thrown != null) {
+            return;
+        }
+        try {
+            InetAddress bound = localAddress(server);
+            InetSocketAddress listening = bound == null ? new InetSocketAddress(listeningPort)
+                    : new InetSocketAddress(bound, listeningPort);
+            r.accepted(accepted, Transport.SOCKET, listening, JdkInternals.peerOf(accepted), startNanos);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** {@code ServerSocketChannelImpl} made the channel of an accepted connection. */
+    public static void channelAcceptEnd(Object channel, SocketAddress peer, SocketAddress listening, long startNanos) {
+        Recorder r = recorder;
+        if (r == null || startNanos == 0 || !(listening instanceof InetSocketAddress)) {
+            return;
+        }
+        try {
+            r.accepted(channel, Transport.SOCKET_CHANNEL, (InetSocketAddress) listening,
+                    peer instanceof InetSocketAddress ? (InetSocketAddress) peer : null, startNanos);
         } catch (Throwable error) {
             r.failed(error);
         }
@@ -74,7 +171,7 @@ public final class SocketEvents {
         return null;
     }
 
-    /** A read returned {@code n} bytes (-1 at end of stream) or threw. The hot path. */
+    /** A blocking read returned {@code n} bytes (-1 at end of stream) or threw. The hot path. */
     public static void readEnd(Object socket, long startNanos, int n, Throwable thrown, int soTimeoutMillis) {
         Recorder r = recorder;
         if (r == null || startNanos == 0) {
@@ -91,8 +188,25 @@ public final class SocketEvents {
         }
     }
 
+    /** A channel read (no timeout of its own) returned {@code n} bytes (-1 at end of stream) or threw. The hot path. */
+    public static void channelReadEnd(Object channel, long n, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            if (thrown == null) {
+                r.read(channel, n);
+            } else {
+                r.readFailed(channel, 0, thrown, 0);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
     /** A write of {@code n} bytes returned or threw. The hot path. */
-    public static void writeEnd(Object socket, int n, Throwable thrown) {
+    public static void writeEnd(Object socket, long n, Throwable thrown) {
         Recorder r = recorder;
         if (r == null) {
             return;
@@ -116,6 +230,19 @@ public final class SocketEvents {
         }
         try {
             r.closing(socket);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An {@code SSLSocket} finished a handshake: its connection carries TLS. */
+    public static void tlsHandshakeEnd(Object sslSocket, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null || thrown != null) {
+            return;
+        }
+        try {
+            r.tls(sslSocket);
         } catch (Throwable error) {
             r.failed(error);
         }

@@ -9,6 +9,7 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.Transport;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -57,10 +58,14 @@ public final class TextReport {
 
     private void header(StringBuilder out, RecordingSnapshot r, List<EndpointFindings> findings, String process,
                         String trigger) {
-        long opened = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
+        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
         for (EndpointFindings f : findings) {
             EndpointSnapshot e = f.endpoint();
-            opened += e.opened();
+            if (e.endpoint().accepted()) {
+                accepted += e.opened();
+            } else {
+                opened += e.opened();
+            }
             closed += e.closed();
             open += e.open();
             failed += e.failedConnects();
@@ -71,7 +76,8 @@ public final class TextReport {
         out.append("recorded ").append(dateTime.format(instant(r.startMicros()))).append(" .. ")
                 .append(time.format(instant(r.takenMicros()))).append(' ').append(zone.getId()).append(" (")
                 .append(Durations.format(r.takenMicros() - r.startMicros())).append(")\n");
-        out.append("connections: ").append(opened).append(" opened, ").append(failed).append(" failed to connect, ")
+        out.append("connections: ").append(opened).append(" opened, ").append(accepted).append(" accepted, ")
+                .append(failed).append(" failed to connect, ")
                 .append(closed).append(" closed, ").append(open).append(" open   reconnects: ").append(reconnects)
                 .append(" to ").append(reconnecting).append(reconnecting == 1 ? " endpoint" : " endpoints")
                 .append('\n');
@@ -94,6 +100,18 @@ public final class TextReport {
         if (e.failedConnects() > 0) {
             out.append("  failed ").append(e.failedConnects());
         }
+        if (!e.openedByTransport().isEmpty()) {
+            StringBuilder via = new StringBuilder();
+            for (Transport transport : Transport.values()) {
+                if (e.openedByTransport().containsKey(transport)) {
+                    via.append(via.length() == 0 ? "" : ", ").append(transport.apiName());
+                }
+            }
+            out.append("  via ").append(via);
+        }
+        if (e.tlsCloses() > 0) {
+            out.append("  TLS ").append(e.tlsCloses()).append(" of ").append(e.closed()).append(" closed");
+        }
         out.append('\n');
         wrap(out, "  verdict      ", f.verdict());
         if (e.closed() > 0) {
@@ -106,14 +124,15 @@ public final class TextReport {
             attribution(out, "closed by", f.closer());
         }
         if (e.reconnects() > 0) {
-            attribution(out, "reopened by", f.reopener());
+            attribution(out, e.endpoint().accepted() ? "accepted by" : "reopened by", f.reopener());
         }
         if (e.failedConnects() > 0) {
             attribution(out, "failed by", f.failedConnector());
         }
         List<Cycle> cycles = e.cycleList();
         if (!cycles.isEmpty()) {
-            out.append("  last cycles  local port, then wall-clock times");
+            out.append("  last cycles  ").append(e.endpoint().accepted() ? "client" : "local port")
+                    .append(", then wall-clock times");
             if (e.cyclesDropped() > 0) {
                 out.append(" (").append(e.cyclesDropped()).append(" earlier not kept; cycles=N keeps more)");
             }
@@ -174,8 +193,11 @@ public final class TextReport {
     }
 
     private void cycle(StringBuilder out, Cycle c) {
-        out.append("    :").append(c.localPort()).append("  open ").append(time(c.openedMicros()))
-                .append(" (connect ").append(Durations.format(c.connectMicros())).append(')');
+        out.append("    ").append(c.peer() != null ? "from " + c.peer() : ":" + c.localPort())
+                .append(c.tls() ? "  TLS" : "").append("  open ").append(time(c.openedMicros()));
+        if (c.peer() == null) {
+            out.append(" (connect ").append(Durations.format(c.connectMicros())).append(')');
+        }
         if (c.lastWriteMicros() != 0) {
             out.append("  last write ").append(time(c.lastWriteMicros()));
         }

@@ -10,6 +10,7 @@ import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.Transport;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ class ReconnectAnalysisTest {
                                      long inFlight, Map<String, Long> failures) {
         long closed = causes.values().stream().mapToLong(Long::longValue).sum();
         return new EndpointSnapshot(new Endpoint("127.0.0.1", port, null), opened, closed, (int) (opened - closed),
-                reconnects, failed, inFlight, 1_000_000L, 61_000_000L, causes, failures,
+                reconnects, failed, inFlight, 0, Map.of(Transport.SOCKET, opened), 1_000_000L, 61_000_000L, causes,
+                failures,
                 Map.of(2, closed), Map.of(1, reconnects), failed > 0 ? Map.of(1, failed) : Map.of(),
                 Map.of(1000, causes.getOrDefault(CloseCause.READ_TIMEOUT, 0L)),
                 new long[] {10_400_000, 10_300_000, 10_500_000}, new long[] {200, 150, 300},

@@ -25,7 +25,7 @@ class RecorderTest {
 
     private static Object connect(Recorder r, InetSocketAddress to, int localPort) {
         Object socket = new Object();
-        r.connected(socket, to, InetAddress.getLoopbackAddress(), localPort, Clock.nanos());
+        r.connected(socket, Transport.SOCKET, to, InetAddress.getLoopbackAddress(), localPort, Clock.nanos());
         return socket;
     }
 

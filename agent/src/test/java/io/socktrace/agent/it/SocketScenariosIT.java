@@ -37,7 +37,7 @@ class SocketScenariosIT {
 
         assertEquals(3, block.number("opened (\\d+)"), block.text());
         assertEquals(3, block.number("closed (\\d+)"), block.text());
-        assertEquals(0, block.number("open (\\d+)\n"), block.text());
+        assertEquals(0, block.number("  open (\\d+)  via"), block.text());
         assertEquals(2, block.number("(\\d+) reconnects"), block.text());
         assertEquals("3 with no error on it; 0 with a request in flight", block.line("closes"));
         assertTrue(block.line("verdict").startsWith("this JVM closed the connection with no error on it (3 of 3 closes)"),
@@ -153,7 +153,7 @@ class SocketScenariosIT {
         assertEquals(String.valueOf(total), run.printed("completed"));
         assertEquals(total, block.number("opened (\\d+)"));
         assertEquals(total, block.number("closed (\\d+)"));
-        assertEquals(0, block.number("open (\\d+)\n"));
+        assertEquals(0, block.number("  open (\\d+)  via"));
         assertEquals(total + " with no error on it; 0 with a request in flight", block.line("closes"));
         // every connect after a close pairs with it, except at most one per thread (see EndpointAggregate)
         long reconnects = block.number("(\\d+) reconnects");

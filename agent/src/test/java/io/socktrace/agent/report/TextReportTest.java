@@ -10,6 +10,7 @@ import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -25,8 +26,8 @@ class TextReportTest {
             new String[] {"Socket.java", "Pool.java", "App.java"}, new int[] {1575, 88, 31});
 
     private static RecordingSnapshot recording() {
-        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 2004, "tyrant"), 3, 2, 1, 2, 0, 2,
-                1_000_000L, 3_000_000L, Map.of(CloseCause.READ_TIMEOUT, 2L), Map.of(), Map.of(7, 2L), Map.of(),
+        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 2004, "tyrant"), 3, 2, 1, 2, 0, 2, 0,
+                Map.of(Transport.SOCKET, 3L), 1_000_000L, 3_000_000L, Map.of(CloseCause.READ_TIMEOUT, 2L), Map.of(), Map.of(7, 2L), Map.of(),
                 Map.of(), Map.of(1000, 2L), new long[] {1_000_000, 1_000_000}, new long[] {200, 200},
                 new long[] {100, 100}, new long[] {1_000_000, 1_000_000}, new Cycle[0], 0);
         return new RecordingSnapshot(0, 3_500_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
@@ -39,8 +40,8 @@ class TextReportTest {
         String[] lines = text.split("\n");
         assertEquals("socktrace report (signal SIGUSR1)  pid 42  TestVM 17", lines[0]);
         assertEquals("recorded 1970-01-01 00:00:00.000 .. 00:00:03.500000 Z (3.500 s)", lines[1]);
-        assertEquals("connections: 3 opened, 0 failed to connect, 2 closed, 1 open   reconnects: 2 to 1 endpoint", lines[2]);
-        assertTrue(text.contains("\ntyrant/127.0.0.1:2004   2 reconnects in 2.000 s (60.0/min)   opened 3  closed 2  open 1\n"), text);
+        assertEquals("connections: 3 opened, 0 accepted, 0 failed to connect, 2 closed, 1 open   reconnects: 2 to 1 endpoint", lines[2]);
+        assertTrue(text.contains("\ntyrant/127.0.0.1:2004   2 reconnects in 2.000 s (60.0/min)   opened 3  closed 2  open 1  via Socket\n"), text);
         assertTrue(text.contains("\n  closes       2 after a read timeout; 2 with a request in flight\n"), text);
         assertTrue(text.contains("\n  closed by    demo.Pool.failure(Pool.java:88)   2 of 2  [s7]\n"
                 + "                 called from demo.App.run(App.java:31)\n"), text);

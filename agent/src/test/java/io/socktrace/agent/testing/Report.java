@@ -18,13 +18,32 @@ public final class Report {
         return text;
     }
 
-    /** The block of the endpoint whose heading ends with {@code key} ({@code 127.0.0.1:11211}). */
+    /** The block of connections this JVM made to {@code key} ({@code 127.0.0.1:11211}). */
     public Block endpoint(String key) {
+        return block(key + "   ");
+    }
+
+    /** The block of connections this JVM accepted on the listening address {@code key}. */
+    public Block accepted(String key) {
+        return block(key + " (accepted)   ");
+    }
+
+    /** Whether the report has a block for connections made to {@code key}. */
+    public boolean hasEndpoint(String key) {
+        return text.lines().anyMatch(line -> isHeading(line, key + "   "));
+    }
+
+    private static boolean isHeading(String line, String start) {
+        return !line.startsWith(" ") && (line.startsWith(start) || line.contains("/" + start));
+    }
+
+    private Block block(String heading) {
+        String key = heading.trim();
         String[] lines = text.split("\n");
         StringBuilder block = null;
         for (String line : lines) {
             if (block == null) {
-                if (!line.startsWith(" ") && (line.startsWith(key + " ") || line.contains("/" + key + " "))) {
+                if (isHeading(line, heading)) {
                     block = new StringBuilder(line).append('\n');
                 }
             } else if (line.isEmpty()) {

@@ -1,0 +1,112 @@
+package io.socktrace.agent.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Reads the few private JDK fields that tie the layers of one connection together: a {@code Socket} to its
+ * {@code SocketImpl}, a wrapping impl to its delegate, a layered {@code SSLSocket} to the socket under it, a
+ * channel's socket adaptor to its channel, an accepted impl to its peer address. The agent opens the packages
+ * concerned to this (bootstrap) module before {@link #init()} runs; if that failed, every lookup answers
+ * {@code null} and the connection is simply not resolved.
+ */
+public final class JdkInternals {
+
+    private static volatile Handles handles;
+
+    private JdkInternals() {
+    }
+
+    /** Resolves the handles once; returns what went wrong, or {@code null}. */
+    public static synchronized String init() {
+        if (handles != null) {
+            return null;
+        }
+        try {
+            handles = new Handles();
+            return null;
+        } catch (Throwable e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * The object that carries a connection's I/O, given any layer of it: an {@code NioSocketImpl} or a
+     * {@code SocketChannelImpl}; {@code null} if it cannot be resolved.
+     */
+    static Object connectionOf(Object layer) {
+        Handles h = handles;
+        if (h == null) {
+            return null;
+        }
+        Object current = layer;
+        for (int depth = 0; depth < 8 && current != null; depth++) { // layers never nest this deep
+            if (h.nioSocketImpl.isInstance(current) || h.socketChannelImpl.isInstance(current)) {
+                return current;
+            } else if (h.baseSslSocket != null && h.baseSslSocket.isInstance(current)) {
+                Object self = h.sslSelf.get(current);
+                current = self == current ? h.socketImpl.get(current) : self;
+            } else if (h.socketAdaptor.isInstance(current)) {
+                current = h.adaptorChannel.get(current);
+            } else if (h.delegatingImpl.isInstance(current)) {
+                current = h.delegate.get(current);
+            } else if (current instanceof java.net.Socket) {
+                current = h.socketImpl.get(current);
+            } else {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The peer of an accepted {@code SocketImpl}, from its protected fields; {@code null} if unavailable. */
+    static InetSocketAddress peerOf(Object socketImpl) {
+        Handles h = handles;
+        if (h == null || !h.socketImplType.isInstance(socketImpl)) {
+            return null;
+        }
+        InetAddress address = (InetAddress) h.address.get(socketImpl);
+        return address == null ? null : new InetSocketAddress(address, (int) h.port.get(socketImpl));
+    }
+
+    private static final class Handles {
+
+        final Class<?> nioSocketImpl = Class.forName("sun.nio.ch.NioSocketImpl", false, null);
+        final Class<?> socketChannelImpl = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
+        final Class<?> socketAdaptor = Class.forName("sun.nio.ch.SocketAdaptor", false, null);
+        final Class<?> delegatingImpl = Class.forName("java.net.DelegatingSocketImpl", false, null);
+        final Class<?> socketImplType = java.net.SocketImpl.class;
+        final Class<?> baseSslSocket = optional("sun.security.ssl.BaseSSLSocketImpl");
+        final VarHandle socketImpl;
+        final VarHandle delegate;
+        final VarHandle adaptorChannel;
+        final VarHandle sslSelf;
+        final VarHandle address;
+        final VarHandle port;
+
+        Handles() throws ReflectiveOperationException {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            socketImpl = field(lookup, java.net.Socket.class, "impl", java.net.SocketImpl.class);
+            delegate = field(lookup, delegatingImpl, "delegate", java.net.SocketImpl.class);
+            adaptorChannel = field(lookup, socketAdaptor, "sc", socketChannelImpl);
+            sslSelf = baseSslSocket == null ? null : field(lookup, baseSslSocket, "self", java.net.Socket.class);
+            address = field(lookup, java.net.SocketImpl.class, "address", InetAddress.class);
+            port = field(lookup, java.net.SocketImpl.class, "port", int.class);
+        }
+
+        private static VarHandle field(MethodHandles.Lookup lookup, Class<?> owner, String name, Class<?> type)
+                throws ReflectiveOperationException {
+            return MethodHandles.privateLookupIn(owner, lookup).findVarHandle(owner, name, type);
+        }
+
+        private static Class<?> optional(String name) {
+            try {
+                return Class.forName(name, false, null);
+            } catch (ClassNotFoundException absent) {
+                return null;
+            }
+        }
+    }
+}
