@@ -1,17 +1,12 @@
 package io.socktrace.scenario;
 
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 
 /** Connects three times to a loopback port nobody listens on; the application must see every refusal. */
 public final class ConnectRefused {
 
     public static void main(String[] args) throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = LoopbackPorts.unused();
         System.out.println("port=" + port);
         int refused = 0;
         for (int i = 0; i < 3; i++) {

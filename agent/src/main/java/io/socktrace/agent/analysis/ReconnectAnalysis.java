@@ -94,8 +94,9 @@ public final class ReconnectAnalysis {
             }
             if (e.requestInFlightCloses() > 0) {
                 v.append(", ").append(e.requestInFlightCloses() == e.closed() ? "every time" : e.requestInFlightCloses() + " times")
-                        .append(" with a request in flight (written ").append(Durations.format(medianInFlight))
-                        .append(" before the close, unanswered)");
+                        .append(" with a request in flight (")
+                        .append(e.endpoint().accepted() ? "received " : "written ")
+                        .append(Durations.format(medianInFlight)).append(" before the close, unanswered)");
                 if (dominant == CloseCause.READ_TIMEOUT) {
                     v.append("; the peer's late reply will meet a closed socket (RST)");
                 }

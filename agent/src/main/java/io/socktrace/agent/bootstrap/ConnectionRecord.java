@@ -32,6 +32,12 @@ public final class ConnectionRecord {
     volatile int timeoutMillis;
     volatile long timeoutBlockedNanos;
     volatile long eofNanos;
+    /** Set when a TLS layer starts closing: 1 if a request was in flight then, -1 if not, 0 before. */
+    volatile int closingInFlight;
+    volatile long closingRequestNanos;
+    /** For asynchronous channels: when the current read was initiated, and its timeout. */
+    volatile long asyncReadStartNanos;
+    volatile int asyncReadTimeoutMillis;
     volatile long errorNanos;
     volatile CloseCause errorCause;
     volatile String errorMessage;
@@ -61,6 +67,11 @@ public final class ConnectionRecord {
         } else if (n < 0 && eofNanos == 0) {
             eofNanos = now; // NioSocketImpl latches EOF; only the first -1 is the event
         }
+    }
+
+    void asyncReadStarted(long now, int timeoutMillis) {
+        asyncReadTimeoutMillis = timeoutMillis;
+        asyncReadStartNanos = now;
     }
 
     void written(long now, long n) {
@@ -111,9 +122,30 @@ public final class ConnectionRecord {
         }
     }
 
-    /** A request was in flight: bytes were written after the last read (or nothing was ever read). */
+    /**
+     * A request was in flight: for a connection this JVM made, bytes were written after the last read (or nothing
+     * was ever read); for an accepted one, bytes were read after the last write (a request not answered yet).
+     * Once a TLS layer starts closing, its own close_notify traffic no longer counts.
+     */
     boolean requestInFlight() {
-        long write = lastWriteNanos;
-        return write != 0 && write > lastReadNanos;
+        if (closingInFlight != 0) {
+            return closingInFlight > 0;
+        }
+        long request = peer == null ? lastWriteNanos : lastReadNanos;
+        long answer = peer == null ? lastReadNanos : lastWriteNanos;
+        return request != 0 && request > answer;
+    }
+
+    /** When the request in flight was sent (or, accepted, received). */
+    long requestNanos() {
+        return peer == null ? lastWriteNanos : lastReadNanos;
+    }
+
+    /** A layer above (TLS) starts closing: freeze what was in flight before its own protocol traffic. */
+    void layerClosing() {
+        if (closingInFlight == 0) {
+            closingRequestNanos = requestNanos();
+            closingInFlight = requestInFlight() ? 1 : -1;
+        }
     }
 }

@@ -91,7 +91,8 @@ final class EndpointAggregate {
         }
         if (cycle.requestInFlight()) {
             requestInFlightCloses++;
-            inFlightAges.add((closedNanos - record.lastWriteNanos) / 1_000);
+            long requested = record.closingInFlight != 0 ? record.closingRequestNanos : record.requestNanos();
+            inFlightAges.add((closedNanos - requested) / 1_000);
         }
         if (cycle.cause() == CloseCause.READ_TIMEOUT) {
             add(timeoutSettings, cycle.timeoutMillis());

@@ -93,11 +93,10 @@ public final class Recorder {
     }
 
     /** A pending connect failed (in {@code finishConnect}, or its channel was closed first). */
-    void connectPendingFailed(Object socket, Throwable failure) {
+    void connectPendingFailed(Object socket, String reason) {
         PendingConnect connect = pending.remove(socket);
         if (connect != null) {
-            aggregate(Endpoint.of(connect.remote)).connectFailed(connect.startNanos,
-                    failure == null ? "closed while connecting" : failureReason(failure), connect.stackId);
+            aggregate(Endpoint.of(connect.remote)).connectFailed(connect.startNanos, reason, connect.stackId);
         }
     }
 
@@ -130,6 +129,15 @@ public final class Recorder {
         ConnectionRecord record = socket == null ? null : connections.get(socket);
         if (record != null) {
             record.tls = true;
+        }
+    }
+
+    /** An {@code SSLSocket} over {@code layer} starts closing (and will write close_notify). */
+    void tlsClosing(Object layer) {
+        Object socket = JdkInternals.connectionOf(layer);
+        ConnectionRecord record = socket == null ? null : connections.get(socket);
+        if (record != null) {
+            record.layerClosing();
         }
     }
 
@@ -167,6 +175,23 @@ public final class Recorder {
         return false;
     }
 
+    /** An asynchronous read was initiated; its timeout is what a later timeout will report. */
+    void asyncReadStarted(Object channel, long timeoutMillis) {
+        ConnectionRecord record = connections.get(channel);
+        if (record != null) {
+            record.asyncReadStarted(Clock.nanos(), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+        }
+    }
+
+    void asyncReadTimedOut(Object channel) {
+        ConnectionRecord record = connections.get(channel);
+        if (record != null) {
+            long now = Clock.nanos();
+            long started = record.asyncReadStartNanos;
+            record.timedOut(now, record.asyncReadTimeoutMillis, started == 0 ? 0 : now - started);
+        }
+    }
+
     /** The I/O hot path: one table lookup and two field stores. */
     void written(Object socket, long n) {
         ConnectionRecord record = connections.get(socket);
@@ -195,7 +220,7 @@ public final class Recorder {
         if (record == null) {
             PendingConnect connect = pending.get(socket);
             if (connect != null && connect.finishing != Thread.currentThread()) {
-                connectPendingFailed(socket, null); // the application gave up on a connect in progress
+                connectPendingFailed(socket, "closed while connecting"); // the application gave up on it
             }
             return;
         }

@@ -114,7 +114,7 @@ public final class SocketEvents {
         }
         try {
             if (thrown != null) {
-                r.connectPendingFailed(channel, thrown);
+                r.connectPendingFailed(channel, Recorder.failureReason(thrown));
             } else if (connected) {
                 InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
                 r.connectFinished(channel, bound == null ? null : bound.getAddress(), bound == null ? 0 : bound.getPort());
@@ -230,6 +230,71 @@ public final class SocketEvents {
         }
         try {
             r.closing(socket);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An asynchronous channel starts connecting (the connect may complete before this returns). */
+    public static void asyncConnectStart(Object channel, SocketAddress remote) {
+        Recorder r = recorder;
+        if (r == null || !(remote instanceof InetSocketAddress)) {
+            return;
+        }
+        try {
+            r.connectPending(channel, Transport.ASYNC_CHANNEL, (InetSocketAddress) remote, Clock.nanos());
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An asynchronous connect's completion ran; it failed unless the channel now has a remote address. */
+    public static void asyncFinishConnectEnd(Object channel, boolean connected) {
+        Recorder r = recorder;
+        if (r == null || connected) {
+            return;
+        }
+        try {
+            r.connectPendingFailed(channel, "failed (the completion handler gets the reason)");
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An asynchronous read is initiated with {@code timeout} (0: none). */
+    public static void asyncReadStart(Object channel, long timeout, java.util.concurrent.TimeUnit unit) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.asyncReadStarted(channel, timeout <= 0 || unit == null ? 0 : unit.toMillis(timeout));
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An asynchronous read's timeout elapsed: it fails with {@code InterruptedByTimeoutException}. */
+    public static void asyncReadTimedOut(Object channel) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.asyncReadTimedOut(channel);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** An {@code SSLSocket} starts closing: what it writes and reads from now on is TLS protocol, not requests. */
+    public static void tlsClose(Object sslSocket) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.tlsClosing(sslSocket);
         } catch (Throwable error) {
             r.failed(error);
         }

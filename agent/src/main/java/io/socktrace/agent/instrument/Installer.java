@@ -30,7 +30,9 @@ public final class Installer {
             new NioSocketImplInstrumentation(),
             new SocketChannelImplInstrumentation(),
             new ServerSocketChannelImplInstrumentation(),
-            new SslSocketImplInstrumentation());
+            new SslSocketImplInstrumentation(),
+            new AsyncSocketChannelInstrumentation(),
+            new AsyncSocketChannelBaseInstrumentation());
 
     /** JDK packages whose private fields tie a connection's layers together (see {@link JdkInternals}). */
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");

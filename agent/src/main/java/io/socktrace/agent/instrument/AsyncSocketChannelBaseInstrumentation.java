@@ -1,0 +1,36 @@
+package io.socktrace.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.socktrace.agent.bootstrap.SocketEvents;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * {@code sun.nio.ch.AsynchronousSocketChannelImpl}: {@code enableReading(true)} ("reading killed") is called on
+ * JDK 17 and 25 only by the read-timeout task, just before the read fails with
+ * {@code InterruptedByTimeoutException}.
+ */
+final class AsyncSocketChannelBaseInstrumentation implements TypeInstrumentation {
+
+    @Override
+    public String typeName() {
+        return "sun.nio.ch.AsynchronousSocketChannelImpl";
+    }
+
+    @Override
+    public AgentBuilder.Transformer.ForAdvice advise(AgentBuilder.Transformer.ForAdvice transformer) {
+        return transformer.advice(named("enableReading").and(takesArguments(boolean.class)), ReadKilled.class.getName());
+    }
+
+    static final class ReadKilled {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object channel, @Advice.Argument(0) boolean killed) {
+            if (killed) {
+                SocketEvents.asyncReadTimedOut(channel);
+            }
+        }
+    }
+}
