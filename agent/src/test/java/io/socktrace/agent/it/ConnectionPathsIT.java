@@ -171,6 +171,19 @@ class ConnectionPathsIT {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
+    void connectTimeoutsAreFailedAttemptsThatTimedOut(Path javaHome, @TempDir Path dir) throws Exception {
+        AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ConnectTimeout");
+        Report.Block block = run.runForReport().endpoint("127.0.0.1:" + run.printed("port"));
+
+        assertEquals("2", run.printed("queued"), "backlog 1 completes two handshakes on Linux");
+        assertEquals("2", run.printed("timeouts"), "and drops the next SYNs (tcp_abort_on_overflow=0)");
+        assertEquals(2, block.number("opened (\\d+)"), block.text());
+        assertEquals(2, block.number("failed (\\d+)"), block.text());
+        assertTrue(block.line("verdict").contains("2 connection attempts failed (2 timed out)"), block.text());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
     void resetsEndConnectionsAndRetryStormsShowAsFailedAttempts(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ResetAndRetry");
         Report report = run.runForReport();
