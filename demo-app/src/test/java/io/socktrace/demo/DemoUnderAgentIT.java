@@ -56,13 +56,17 @@ class DemoUnderAgentIT {
         assertEquals(failures + " after a read timeout, 1 with no error on it; " + failures
                 + " with a request in flight", block.line("closes"));
         String verdict = block.line("verdict");
-        assertTrue(verdict.startsWith("this JVM closed the connection (" + failures + " of " + (reconnects + 1)
-                + " closes) "), verdict);
-        assertTrue(verdict.contains("after a read timed out (SO_TIMEOUT 1000 ms), " + failures
-                + " times with a request in flight (written 1.0"), verdict);
-        assertTrue(verdict.contains("closed in MemcachePool.serverFailure(MemcachePool.java:"), verdict);
-        assertTrue(verdict.contains("reconnected " + reconnects + " times"), verdict);
-        assertTrue(verdict.contains("by MemcachePool.findServer(MemcachePool.java:"), verdict);
+        // "reconnected 7 times; 7 of 8 closes by this JVM 0.4 ms after a read timeout (SO_TIMEOUT 1000 ms),
+        // 7 with a request in flight (sent 1.002 s before the close), in MemcachePool.serverFailure(MemcachePool.java:212);
+        // reopened 0.6 ms later by MemcachePool.findServer(MemcachePool.java:178); the peer's late reply ... (RST)"
+        assertTrue(verdict.startsWith("reconnected " + reconnects + " times; " + failures + " of " + (reconnects + 1)
+                + " closes by this JVM "), verdict);
+        assertTrue(verdict.contains(" after a read timeout (SO_TIMEOUT 1000 ms), " + failures
+                + " with a request in flight (sent 1.0"), verdict);
+        assertTrue(verdict.contains(" before the close), in MemcachePool.serverFailure(MemcachePool.java:"), verdict);
+        assertTrue(Pattern.compile("; reopened \\d+\\.\\d ms later by MemcachePool\\.findServer\\(MemcachePool\\.java:\\d+\\);")
+                .matcher(verdict).find(), verdict);
+        assertTrue(verdict.endsWith("; the peer's late reply will meet a closed socket (RST)"), verdict);
         assertTrue(block.line("closed by").startsWith(POOL + "serverFailure(MemcachePool.java:"), block.text());
         assertTrue(block.line("reopened by").startsWith(POOL + "findServer(MemcachePool.java:"), block.text());
         assertTrue(block.line("application").startsWith("io.socktrace.demo.App."), block.text());

@@ -23,17 +23,28 @@ public final class Frames {
 
     /** Index of the first frame outside the JDK, or -1 if the whole stack is JDK code. */
     public static int firstOutsideJdk(StackTrace stack) {
-        return nextOutsideJdk(stack, -1, null);
+        return nextOutsideJdk(stack, -1);
+    }
+
+    /** Index of the first frame after {@code from} that is outside the JDK; -1 if none. */
+    public static int nextOutsideJdk(StackTrace stack, int from) {
+        for (int i = from + 1; i < stack.depth(); i++) {
+            if (!isJdk(stack.className(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
-     * Index of the first frame after {@code from} that is outside the JDK and, if {@code otherThanPackage} is not
-     * {@code null}, in a different package (the application calling a client library, say); -1 if none.
+     * Index of the application frame for code that closed or connected at {@code frame}: the first frame outside
+     * the JDK, outside {@code libraries} and outside {@code frame}'s own package; -1 if none.
      */
-    public static int nextOutsideJdk(StackTrace stack, int from, String otherThanPackage) {
-        for (int i = from + 1; i < stack.depth(); i++) {
+    public static int application(StackTrace stack, int frame, Libraries libraries) {
+        String ownPackage = packageOf(stack.className(frame));
+        for (int i = frame + 1; i < stack.depth(); i++) {
             String cls = stack.className(i);
-            if (!isJdk(cls) && (otherThanPackage == null || !packageOf(cls).equals(otherThanPackage))) {
+            if (!isJdk(cls) && !libraries.contains(cls) && !packageOf(cls).equals(ownPackage)) {
                 return i;
             }
         }

@@ -20,15 +20,20 @@ public final class ReconnectAnalysis {
     private ReconnectAnalysis() {
     }
 
-    /** Findings for every endpoint, the most churning first. */
+    /** Findings for every endpoint, the most churning first, with the default {@link Libraries}. */
     public static List<EndpointFindings> analyze(RecordingSnapshot recording) {
+        return analyze(recording, Libraries.defaults());
+    }
+
+    /** Findings for every endpoint, the most churning first. */
+    public static List<EndpointFindings> analyze(RecordingSnapshot recording, Libraries libraries) {
         Map<Integer, StackTrace> stacks = new HashMap<>();
         for (StackTrace stack : recording.stacks()) {
             stacks.put(stack.id(), stack);
         }
         List<EndpointFindings> findings = new ArrayList<>();
         for (EndpointSnapshot endpoint : recording.endpoints()) {
-            findings.add(analyze(endpoint, stacks));
+            findings.add(analyze(endpoint, stacks, libraries));
         }
         findings.sort(Comparator.comparingLong(EndpointFindings::churn).reversed()
                 .thenComparing(Comparator.comparingLong((EndpointFindings f) -> f.endpoint().closed()).reversed())
@@ -36,7 +41,7 @@ public final class ReconnectAnalysis {
         return findings;
     }
 
-    static EndpointFindings analyze(EndpointSnapshot e, Map<Integer, StackTrace> stacks) {
+    static EndpointFindings analyze(EndpointSnapshot e, Map<Integer, StackTrace> stacks, Libraries libraries) {
         CloseCause dominant = null;
         long dominantCount = 0;
         for (Map.Entry<CloseCause, Long> entry : e.closesByCause().entrySet()) {
@@ -45,9 +50,9 @@ public final class ReconnectAnalysis {
                 dominantCount = entry.getValue();
             }
         }
-        Attribution closer = attribute(e.closeStacks(), stacks);
-        Attribution reopener = attribute(e.reconnectStacks(), stacks);
-        Attribution failedConnector = attribute(e.failedConnectStacks(), stacks);
+        Attribution closer = attribute(e.closeStacks(), stacks, libraries);
+        Attribution reopener = attribute(e.reconnectStacks(), stacks, libraries);
+        Attribution failedConnector = attribute(e.failedConnectStacks(), stacks, libraries);
         int timeoutMillis = mostFrequent(e.timeoutSettings());
         long medianGap = Durations.median(e.reconnectGaps());
         long medianDelay = Durations.median(e.closeDelays());
@@ -58,63 +63,69 @@ public final class ReconnectAnalysis {
                 Durations.median(e.lifetimes()), medianGap, medianDelay, medianInFlight, timeoutMillis);
     }
 
+    /**
+     * The pattern in one sentence, most important first: how often it reconnected, why and where it was closed,
+     * who reopened it how fast, failed attempts, and what follows for the peer.
+     */
     private static String verdict(EndpointSnapshot e, CloseCause dominant, long count, int timeoutMillis,
                                   long medianDelay, long medianInFlight, Attribution closer, Attribution reopener,
                                   long medianGap) {
-        StringBuilder v = new StringBuilder();
+        List<String> parts = new ArrayList<>();
+        if (e.reconnects() > 0) {
+            parts.add((e.endpoint().accepted() ? "clients reconnected " : "reconnected ") + e.reconnects()
+                    + (e.reconnects() == 1 ? " time" : " times"));
+        }
         if (e.closed() == 0) {
-            v.append(e.opened() == 0 ? "never connected" : "no connection closed yet (" + e.open() + " open)");
+            parts.add(e.opened() == 0 ? "never connected" : "no connection closed yet (" + e.open() + " open)");
         } else {
-            String times = count + " of " + e.closed() + " closes";
-            switch (dominant) {
-                case READ_TIMEOUT:
-                    v.append("this JVM closed the connection (").append(times).append(") ")
-                            .append(Durations.format(medianDelay)).append(" after a read timed out (SO_TIMEOUT ")
-                            .append(timeoutMillis).append(" ms)");
-                    break;
-                case END_OF_STREAM:
-                    v.append("the peer closed the connection first (").append(times)
-                            .append(" after end of stream); this JVM closed its side ")
-                            .append(Durations.format(medianDelay)).append(" later");
-                    break;
-                case RESET:
-                    v.append("the connection was reset (").append(times).append(")");
-                    break;
-                case IO_ERROR:
-                    v.append("this JVM closed the connection after an I/O error (").append(times).append(")");
-                    break;
-                case COLLECTED:
-                    v.append("connections were never closed and were garbage collected (").append(times)
-                            .append("): a leak");
-                    break;
-                default:
-                    v.append("this JVM closed the connection with no error on it (").append(times)
-                            .append("): application or pool logic");
-                    break;
-            }
-            if (e.requestInFlightCloses() > 0) {
-                v.append(", ").append(e.requestInFlightCloses() == e.closed() ? "every time" : e.requestInFlightCloses() + " times")
-                        .append(" with a request in flight (")
-                        .append(e.endpoint().accepted() ? "received " : "written ")
-                        .append(Durations.format(medianInFlight)).append(" before the close, unanswered)");
-                if (dominant == CloseCause.READ_TIMEOUT) {
-                    v.append("; the peer's late reply will meet a closed socket (RST)");
-                }
-            }
-            if (closer.stack() != null && closer.frame() >= 0) {
-                v.append("; closed in ").append(shortFrame(closer));
-            }
+            parts.add(closes(e, dominant, count, timeoutMillis, medianDelay, medianInFlight, closer));
         }
         if (e.reconnects() > 0) {
-            v.append(e.endpoint().accepted() ? "; clients reconnected " : "; reconnected ").append(e.reconnects()).append(e.reconnects() == 1 ? " time" : " times")
-                    .append(", ").append(Durations.format(medianGap)).append(" after the close");
-            if (reopener.stack() != null && reopener.frame() >= 0) {
-                v.append(", by ").append(shortFrame(reopener));
-            }
+            String by = reopener.stack() != null && reopener.frame() >= 0 ? " by " + shortFrame(reopener) : "";
+            parts.add((e.endpoint().accepted() ? "accepted again " : "reopened ") + Durations.format(medianGap)
+                    + " later" + by);
         }
         if (e.failedConnects() > 0) {
-            v.append("; ").append(e.failedConnects()).append(" connection attempts failed (")
-                    .append(failures(e.failuresByReason())).append(")");
+            parts.add(e.failedConnects() + " connection attempts failed (" + failures(e.failuresByReason()) + ")");
+        }
+        if (dominant == CloseCause.READ_TIMEOUT && e.requestInFlightCloses() > 0 && !e.endpoint().accepted()) {
+            parts.add("the peer's late reply will meet a closed socket (RST)");
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String closes(EndpointSnapshot e, CloseCause dominant, long count, int timeoutMillis,
+                                 long medianDelay, long medianInFlight, Attribution closer) {
+        StringBuilder v = new StringBuilder().append(count).append(" of ").append(e.closed()).append(" closes");
+        switch (dominant) {
+            case READ_TIMEOUT:
+                v.append(" by this JVM ").append(Durations.format(medianDelay))
+                        .append(" after a read timeout (SO_TIMEOUT ").append(timeoutMillis).append(" ms)");
+                break;
+            case END_OF_STREAM:
+                v.append(" after the peer closed first (end of stream); this JVM closed its side ")
+                        .append(Durations.format(medianDelay)).append(" later");
+                break;
+            case RESET:
+                v.append(" after a connection reset");
+                break;
+            case IO_ERROR:
+                v.append(" by this JVM after an I/O error");
+                break;
+            case COLLECTED:
+                return v.append(": never closed, garbage collected (a leak)").toString();
+            default:
+                v.append(" by this JVM with no error on the connection (application or pool logic)");
+                break;
+        }
+        long inFlight = e.requestInFlightCloses();
+        if (inFlight > 0) {
+            v.append(inFlight == e.closed() ? ", every time" : ", " + inFlight).append(" with a request in flight (")
+                    .append(e.endpoint().accepted() ? "received " : "sent ").append(Durations.format(medianInFlight))
+                    .append(" before the close)");
+        }
+        if (closer.stack() != null && closer.frame() >= 0) {
+            v.append(", in ").append(shortFrame(closer));
         }
         return v.toString();
     }
@@ -137,7 +148,8 @@ public final class ReconnectAnalysis {
         return out.toString();
     }
 
-    private static Attribution attribute(Map<Integer, Long> counts, Map<Integer, StackTrace> stacks) {
+    private static Attribution attribute(Map<Integer, Long> counts, Map<Integer, StackTrace> stacks,
+                                         Libraries libraries) {
         long total = 0;
         int best = StackTable.NO_STACK;
         long bestCount = 0;
@@ -155,9 +167,8 @@ public final class ReconnectAnalysis {
             return new Attribution(null, 0, total, -1, -1, -1);
         }
         int frame = Frames.firstOutsideJdk(stack);
-        int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame, null);
-        int application = frame < 0 ? -1
-                : Frames.nextOutsideJdk(stack, frame, Frames.packageOf(stack.className(frame)));
+        int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame);
+        int application = frame < 0 ? -1 : Frames.application(stack, frame, libraries);
         return new Attribution(stack, bestCount, total, frame, caller, application);
     }
 

@@ -46,6 +46,8 @@ public final class Recorder {
     private final LongAdder untrackedConnections = new LongAdder();
     private final LongAdder lumpedConnections = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder eventsDropped = new LongAdder();
+    private volatile ConnectionListener[] listeners = new ConnectionListener[0];
     private volatile String lastError;
     private final long startMicros = Clock.epochMicros(Clock.nanos());
 
@@ -59,6 +61,41 @@ public final class Recorder {
 
     public RecorderSettings settings() {
         return settings;
+    }
+
+    /** The stack behind an event's {@code stackId}, or {@code null}. */
+    public StackTable.StackTrace stack(int stackId) {
+        return stacks.stack(stackId);
+    }
+
+    /** Adds a listener for connection events from now on. */
+    public synchronized void addListener(ConnectionListener listener) {
+        ConnectionListener[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        more[listeners.length] = listener;
+        listeners = more;
+    }
+
+    private boolean publishing() {
+        return listeners.length > 0;
+    }
+
+    private void publish(ConnectionEvent event) {
+        for (ConnectionListener listener : listeners) {
+            try {
+                if (!listener.onEvent(event)) {
+                    eventsDropped.increment();
+                }
+            } catch (Throwable error) {
+                failed(error);
+            }
+        }
+    }
+
+    private void publish(ConnectionEvent.Kind kind, long nanos, ConnectionRecord record, int stackId,
+                         long durationNanos, int timeoutMillis, String detail, boolean requestInFlight) {
+        publish(new ConnectionEvent(kind, Clock.epochMicros(nanos), record.endpoint.key(), record.endpoint.accepted(),
+                record.transport.apiName(), record.localPort, record.peer, threadName(), stackId,
+                durationNanos / 1_000, timeoutMillis, detail, requestInFlight));
     }
 
     /** A connect made by this JVM succeeded. */
@@ -96,12 +133,22 @@ public final class Recorder {
     void connectPendingFailed(Object socket, String reason) {
         PendingConnect connect = pending.remove(socket);
         if (connect != null) {
-            aggregate(Endpoint.of(connect.remote)).connectFailed(connect.startNanos, reason, connect.stackId);
+            connectFailed(Endpoint.of(connect.remote), connect.transport, connect.startNanos, reason, connect.stackId);
         }
     }
 
-    void connectFailed(InetSocketAddress remote, long startNanos, Throwable failure) {
-        aggregate(Endpoint.of(remote)).connectFailed(startNanos, failureReason(failure), stacks.capture());
+    void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
+        connectFailed(Endpoint.of(remote), transport, startNanos, failureReason(failure), stacks.capture());
+    }
+
+    private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
+        aggregate(endpoint).connectFailed(startNanos, reason, stackId);
+        if (publishing()) {
+            long now = Clock.nanos();
+            publish(new ConnectionEvent(ConnectionEvent.Kind.CONNECT_FAILED, Clock.epochMicros(now), endpoint.key(),
+                    false, transport.apiName(), 0, null, threadName(), stackId, (now - startNanos) / 1_000, 0, reason,
+                    false));
+        }
     }
 
     /** A server socket of this JVM accepted a connection; grouped under the listening address. */
@@ -121,14 +168,21 @@ public final class Recorder {
             untrackedConnections.increment();
         }
         aggregate(endpoint).opened(record);
+        if (publishing()) {
+            publish(peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT, record.connectedNanos,
+                    record, stackId, record.connectedNanos - startNanos, 0, null, false);
+        }
     }
 
     /** An {@code SSLSocket} completed a handshake over {@code layer} (any layer of the connection). */
     void tls(Object layer) {
         Object socket = JdkInternals.connectionOf(layer);
         ConnectionRecord record = socket == null ? null : connections.get(socket);
-        if (record != null) {
+        if (record != null && !record.tls) {
             record.tls = true;
+            if (publishing()) {
+                publish(ConnectionEvent.Kind.TLS, Clock.nanos(), record, StackTable.NO_STACK, 0, 0, null, false);
+            }
         }
     }
 
@@ -144,8 +198,17 @@ public final class Recorder {
     /** The I/O hot path: one table lookup and two field stores. */
     void read(Object socket, long n) {
         ConnectionRecord record = connections.get(socket);
-        if (record != null) {
-            record.read(Clock.nanos(), n);
+        if (record == null) {
+            return;
+        }
+        long now = Clock.nanos();
+        if (n >= 0) {
+            record.read(now, n);
+        } else if (record.eofNanos == 0) { // NioSocketImpl latches EOF: only the first -1 is the event
+            record.read(now, n);
+            if (publishing()) {
+                publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
+            }
         }
     }
 
@@ -157,10 +220,18 @@ public final class Recorder {
         long now = Clock.nanos();
         if (failure instanceof SocketTimeoutException) {
             if (!isDeliberate(failure)) {
-                record.timedOut(now, soTimeoutMillis, now - startNanos);
+                timedOut(record, now, soTimeoutMillis, now - startNanos);
             }
         } else {
             ioFailed(record, now, failure);
+        }
+    }
+
+    private void timedOut(ConnectionRecord record, long now, int soTimeoutMillis, long blockedNanos) {
+        record.timedOut(now, soTimeoutMillis, blockedNanos);
+        if (publishing()) {
+            publish(ConnectionEvent.Kind.READ_TIMEOUT, now, record, StackTable.NO_STACK, blockedNanos, soTimeoutMillis,
+                    null, record.requestInFlight());
         }
     }
 
@@ -188,7 +259,7 @@ public final class Recorder {
         if (record != null) {
             long now = Clock.nanos();
             long started = record.asyncReadStartNanos;
-            record.timedOut(now, record.asyncReadTimeoutMillis, started == 0 ? 0 : now - started);
+            timedOut(record, now, record.asyncReadTimeoutMillis, started == 0 ? 0 : now - started);
         }
     }
 
@@ -207,11 +278,15 @@ public final class Recorder {
         }
     }
 
-    private static void ioFailed(ConnectionRecord record, long now, Throwable failure) {
+    private void ioFailed(ConnectionRecord record, long now, Throwable failure) {
         String message = String.valueOf(failure.getMessage());
         boolean reset = failure instanceof SocketException
                 && (message.contains("reset") || message.contains("Broken pipe"));
-        record.failed(now, reset ? CloseCause.RESET : CloseCause.IO_ERROR, failure.getClass().getName() + ": " + message);
+        String error = failure.getClass().getName() + ": " + message;
+        record.failed(now, reset ? CloseCause.RESET : CloseCause.IO_ERROR, error);
+        if (publishing()) {
+            publish(ConnectionEvent.Kind.ERROR, now, record, StackTable.NO_STACK, 0, 0, error, false);
+        }
     }
 
     /** Called at the start of every close; only the first close of a tracked connection is recorded. */
@@ -219,7 +294,14 @@ public final class Recorder {
         ConnectionRecord record = connections.remove(socket);
         if (record == null) {
             PendingConnect connect = pending.get(socket);
-            if (connect != null && connect.finishing != Thread.currentThread()) {
+            if (connect == null) {
+                return;
+            }
+            if (connect.transport == Transport.ASYNC_CHANNEL) {
+                // an asynchronous connect that fails closes its channel before completing the future or handler,
+                // which is the only place its reason goes
+                connectPendingFailed(socket, "failed (the completion handler gets the reason)");
+            } else if (connect.finishing != Thread.currentThread()) {
                 connectPendingFailed(socket, "closed while connecting"); // the application gave up on it
             }
             return;
@@ -233,6 +315,10 @@ public final class Recorder {
     private void fold(ConnectionRecord record, CloseCause cause, long closedNanos, String thread, int stackId) {
         Cycle cycle = new Cycle(record, cause, closedNanos, thread, stackId);
         aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause));
+        if (publishing()) {
+            publish(ConnectionEvent.Kind.CLOSE, closedNanos, record, stackId, closedNanos - record.connectStartNanos, 0,
+                    cause.name(), cycle.requestInFlight());
+        }
     }
 
     /** Connections whose socket was garbage collected without a close: a leak, folded when noticed. */
@@ -305,6 +391,6 @@ public final class Recorder {
         snapshots.sort(Comparator.comparing(s -> s.endpoint().toString()));
         return new RecordingSnapshot(startMicros, Clock.epochMicros(Clock.nanos()), settings, snapshots,
                 stacks.stacks(), stacks.dropped(), untrackedConnections.sum(), lumpedConnections.sum(),
-                errors.sum(), lastError);
+                eventsDropped.sum(), errors.sum(), lastError);
     }
 }

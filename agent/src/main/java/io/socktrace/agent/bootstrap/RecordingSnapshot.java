@@ -10,11 +10,12 @@ import java.util.List;
  * @param stacksDropped        stack captures not kept because the stack table was full
  * @param untrackedConnections connections opened while the open-connection table was full (counted, no detail)
  * @param lumpedConnections    connections to endpoints beyond the endpoint cap
+ * @param eventsDropped        connection events a listener (the trace) could not take
  * @param agentErrors          failures inside the agent, contained and counted
  * @param lastAgentError       the last of those, or {@code null}
  */
 public record RecordingSnapshot(long startMicros, long takenMicros, RecorderSettings settings,
                                 List<EndpointSnapshot> endpoints, List<StackTable.StackTrace> stacks,
                                 long stacksDropped, long untrackedConnections, long lumpedConnections,
-                                long agentErrors, String lastAgentError) {
+                                long eventsDropped, long agentErrors, String lastAgentError) {
 }

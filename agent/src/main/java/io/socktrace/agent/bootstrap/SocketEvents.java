@@ -50,7 +50,7 @@ public final class SocketEvents {
         try {
             InetSocketAddress target = (InetSocketAddress) remote;
             if (thrown != null) {
-                r.connectFailed(target, startNanos, thrown);
+                r.connectFailed(target, Transport.SOCKET, startNanos, thrown);
             } else {
                 r.connected(socket, Transport.SOCKET, target, localAddress(socket), localPort, startNanos);
             }
@@ -80,7 +80,7 @@ public final class SocketEvents {
             }
             InetSocketAddress inet = (InetSocketAddress) target;
             if (thrown != null) {
-                r.connectFailed(inet, startNanos, thrown);
+                r.connectFailed(inet, Transport.SOCKET_CHANNEL, startNanos, thrown);
             } else if (connected) {
                 InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
                 r.connected(channel, Transport.SOCKET_CHANNEL, inet, bound == null ? null : bound.getAddress(),
@@ -243,19 +243,6 @@ public final class SocketEvents {
         }
         try {
             r.connectPending(channel, Transport.ASYNC_CHANNEL, (InetSocketAddress) remote, Clock.nanos());
-        } catch (Throwable error) {
-            r.failed(error);
-        }
-    }
-
-    /** An asynchronous connect's completion ran; it failed unless the channel now has a remote address. */
-    public static void asyncFinishConnectEnd(Object channel, boolean connected) {
-        Recorder r = recorder;
-        if (r == null || connected) {
-            return;
-        }
-        try {
-            r.connectPendingFailed(channel, "failed (the completion handler gets the reason)");
         } catch (Throwable error) {
             r.failed(error);
         }

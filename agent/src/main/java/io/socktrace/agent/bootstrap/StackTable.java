@@ -26,6 +26,7 @@ public final class StackTable {
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final ConcurrentHashMap<StackTrace, StackTrace> stacks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, StackTrace> byId = new ConcurrentHashMap<>();
     private final AtomicInteger lastId = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
     private final int capacity;
@@ -49,10 +50,18 @@ public final class StackTable {
             // a lost race only leaves a gap in the ids
             StackTrace created = key.withId(lastId.incrementAndGet());
             StackTrace prior = stacks.putIfAbsent(created, created);
+            if (prior == null) {
+                byId.put(created.id, created);
+            }
             stack = prior != null ? prior : created;
         }
         stack.count.increment();
         return stack.id;
+    }
+
+    /** The stack with this id, or {@code null} (for {@link #NO_STACK} or an id not from this table). */
+    public StackTrace stack(int id) {
+        return byId.get(id);
     }
 
     /** The stored stacks, in the order they were first seen. */

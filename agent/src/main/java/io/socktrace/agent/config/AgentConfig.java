@@ -45,6 +45,27 @@ public final class AgentConfig {
         return report.equals("stderr") ? null : report;
     }
 
+    /** {@code text} or {@code json}. */
+    public String format() {
+        return (String) values.get(Option.FORMAT);
+    }
+
+    /** The event trace file, or {@code null} for none. */
+    public String tracePath() {
+        String trace = (String) values.get(Option.TRACE);
+        return trace.equals("off") ? null : trace;
+    }
+
+    public boolean jfr() {
+        return values.get(Option.JFR).equals("on");
+    }
+
+    /** Extra library package prefixes. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> libraries() {
+        return (java.util.List<String>) values.get(Option.LIBRARIES);
+    }
+
     /** The report signal's name ({@code USR1}), or {@code null} for none. */
     public String signal() {
         String signal = (String) values.get(Option.SIGNAL);
@@ -79,8 +100,9 @@ public final class AgentConfig {
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Option, Object> entry : values.entrySet()) {
-            String shown = entry.getKey() == Option.RECONNECT_WINDOW
-                    ? ((Long) entry.getValue() / 1_000_000) + "ms" : String.valueOf(entry.getValue());
+            Object value = entry.getValue();
+            String shown = entry.getKey() == Option.RECONNECT_WINDOW ? ((Long) value / 1_000_000) + "ms"
+                    : value instanceof java.util.List ? String.join(":", libraries()) : String.valueOf(value);
             out.append(out.length() == 0 ? "" : ",").append(entry.getKey().key()).append('=').append(shown);
         }
         return out.toString();

@@ -1,6 +1,8 @@
 package io.socktrace.agent.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -18,6 +20,53 @@ public enum Option {
                 throw invalid(value);
             }
             return value;
+        }
+    },
+    FORMAT("format", "text", "text|json", "the report's format: text for people, JSON (documented schema) for tools") {
+        @Override
+        Object parse(String value) {
+            if (value.equals("text") || value.equals("json")) {
+                return value;
+            }
+            throw invalid(value);
+        }
+    },
+    TRACE("trace", "off", "off|PATH",
+            "also stream every connection event as it happens to this file, one JSON object per line") {
+        @Override
+        Object parse(String value) {
+            if (value.isEmpty()) {
+                throw invalid(value);
+            }
+            return value;
+        }
+    },
+    JFR("jfr", "on", "on|off",
+            "emit socktrace.* events to JDK Flight Recorder when a recording is running") {
+        @Override
+        Object parse(String value) {
+            if (value.equals("on") || value.equals("off")) {
+                return value;
+            }
+            throw invalid(value);
+        }
+    },
+    LIBRARIES("libraries", "", "PACKAGE[:PACKAGE...]",
+            "package prefixes treated as libraries (beyond the built-in drivers and pools) when naming application frames") {
+        @Override
+        Object parse(String value) {
+            List<String> prefixes = new ArrayList<>();
+            for (String prefix : value.split(":")) {
+                String p = prefix.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                if (!p.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*\\.?")) {
+                    throw invalid(value);
+                }
+                prefixes.add(p);
+            }
+            return List.copyOf(prefixes);
         }
     },
     SIGNAL("signal", "USR1", "USR1|USR2|off",

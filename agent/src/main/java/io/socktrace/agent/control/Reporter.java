@@ -1,6 +1,9 @@
 package io.socktrace.agent.control;
 
+import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.bootstrap.Recorder;
+import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.report.JsonReport;
 import io.socktrace.agent.report.ReportWriter;
 import io.socktrace.agent.report.TextReport;
 import java.time.ZoneId;
@@ -13,26 +16,33 @@ public final class Reporter {
 
     private final Recorder recorder;
     private final ReportWriter writer;
-    private final String process;
+    private final String format;
+    private final Libraries libraries;
+    private final long pid = ProcessHandle.current().pid();
+    private final String jvm = System.getProperty("java.vm.name", "JVM") + " "
+            + System.getProperty("java.runtime.version", System.getProperty("java.version", "?"));
 
-    public Reporter(Recorder recorder, ReportWriter writer) {
+    /** @param format {@code text} or {@code json} */
+    public Reporter(Recorder recorder, ReportWriter writer, String format, Libraries libraries) {
         this.recorder = recorder;
         this.writer = writer;
-        this.process = describeProcess();
+        this.format = format;
+        this.libraries = libraries;
     }
 
     /** Renders and writes a report; any failure is printed as one line and otherwise ignored. */
     public synchronized void report(String trigger) {
         try {
-            String text = new TextReport(ZoneId.systemDefault()).render(recorder.snapshot(), process, trigger);
-            writer.write(text);
+            writer.write(render(trigger, format));
         } catch (Throwable failure) {
             System.err.println("socktrace: could not write the report (" + failure + ")");
         }
     }
 
-    private static String describeProcess() {
-        return "pid " + ProcessHandle.current().pid() + "  " + System.getProperty("java.vm.name", "JVM") + " "
-                + System.getProperty("java.runtime.version", System.getProperty("java.version", "?"));
+    /** The current report in {@code format}, without writing it anywhere. */
+    public String render(String trigger, String format) {
+        RecordingSnapshot snapshot = recorder.snapshot();
+        return format.equals("json") ? new JsonReport(libraries).render(snapshot, pid, jvm, trigger)
+                : new TextReport(ZoneId.systemDefault(), libraries).render(snapshot, "pid " + pid + "  " + jvm, trigger);
     }
 }

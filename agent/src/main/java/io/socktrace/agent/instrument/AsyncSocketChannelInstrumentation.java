@@ -13,8 +13,8 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * {@code sun.nio.ch.UnixAsynchronousSocketChannelImpl}, the Linux and macOS {@code AsynchronousSocketChannel}:
- * connect (started in {@code implConnect}, completed in {@code setConnected}, failed in
- * {@code finishConnect}), close ({@code implClose}) and the timeout given to a read. Bytes moved by
+ * connect (started in {@code implConnect}, completed in {@code setConnected}; a failed connect closes the channel
+ * before it completes, see {@code Recorder.closing}), close ({@code implClose}) and the timeout given to a read. Bytes moved by
  * asynchronous reads and writes are not recorded (their results surface in completion handlers).
  */
 final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
@@ -30,7 +30,6 @@ final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
                 .advice(named("implConnect").and(takesArguments(3)).and(takesArgument(0, SocketAddress.class)),
                         Connect.class.getName())
                 .advice(named("setConnected").and(takesArguments(0)), Connected.class.getName())
-                .advice(named("finishConnect").and(takesArguments(boolean.class)), FinishConnect.class.getName())
                 .advice(named("implRead").and(takesArguments(7)).and(takesArgument(3, long.class)),
                         Read.class.getName())
                 .advice(named("implClose").and(takesArguments(0)), Close.class.getName());
@@ -51,20 +50,6 @@ final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.FieldValue("localAddress") InetSocketAddress local) {
             SocketEvents.finishConnectEnd(channel, true, local, null);
-        }
-    }
-
-    /** {@code finishConnect(boolean)}: on failure it closes the channel itself, which is not the application's close. */
-    static final class FinishConnect {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object channel) {
-            SocketEvents.finishConnectStart(channel);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.FieldValue("remoteAddress") InetSocketAddress remote) {
-            SocketEvents.asyncFinishConnectEnd(channel, remote != null);
         }
     }
 

@@ -3,6 +3,7 @@ package io.socktrace.agent.report;
 import io.socktrace.agent.analysis.Attribution;
 import io.socktrace.agent.analysis.Durations;
 import io.socktrace.agent.analysis.EndpointFindings;
+import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.analysis.ReconnectAnalysis;
 import io.socktrace.agent.bootstrap.CloseCause;
 import io.socktrace.agent.bootstrap.Cycle;
@@ -29,11 +30,13 @@ public final class TextReport {
     static final int WIDTH = 120;
 
     private final ZoneId zone;
+    private final Libraries libraries;
     private final DateTimeFormatter time;
     private final DateTimeFormatter dateTime;
 
-    public TextReport(ZoneId zone) {
+    public TextReport(ZoneId zone, Libraries libraries) {
         this.zone = zone;
+        this.libraries = libraries;
         this.time = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS", Locale.ROOT).withZone(zone);
         this.dateTime = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(zone);
     }
@@ -45,7 +48,7 @@ public final class TextReport {
      * @param trigger why the report was written ("exit", "signal USR1")
      */
     public String render(RecordingSnapshot recording, String process, String trigger) {
-        List<EndpointFindings> findings = ReconnectAnalysis.analyze(recording);
+        List<EndpointFindings> findings = ReconnectAnalysis.analyze(recording, libraries);
         StringBuilder out = new StringBuilder(4096);
         header(out, recording, findings, process, trigger);
         for (EndpointFindings f : findings) {
@@ -260,7 +263,11 @@ public final class TextReport {
         }
         out.append(", ").append(r.untrackedConnections()).append(" connections untracked (maxConnections=")
                 .append(r.settings().maxConnections()).append("), ").append(r.lumpedConnections())
-                .append(" to endpoints beyond maxEndpoints=").append(r.settings().maxEndpoints()).append('\n');
+                .append(" to endpoints beyond maxEndpoints=").append(r.settings().maxEndpoints());
+        if (r.eventsDropped() > 0) {
+            out.append(", ").append(r.eventsDropped()).append(" trace events dropped (the trace writer fell behind)");
+        }
+        out.append('\n');
     }
 
     private String time(long epochMicros) {

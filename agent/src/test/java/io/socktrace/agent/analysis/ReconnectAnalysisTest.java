@@ -44,7 +44,7 @@ class ReconnectAnalysisTest {
 
     static RecordingSnapshot recording(EndpointSnapshot... endpoints) {
         return new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, null);
+                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, 0, null);
     }
 
     static Map<CloseCause, Long> causes(Object... causeAndCount) {
@@ -59,10 +59,10 @@ class ReconnectAnalysisTest {
     void theOriginalStoryInOneSentence() {
         EndpointSnapshot e = endpoint(2004, 58, 57, 0, causes(CloseCause.READ_TIMEOUT, 57), 57, Map.of());
         EndpointFindings f = ReconnectAnalysis.analyze(recording(e)).get(0);
-        assertEquals("this JVM closed the connection (57 of 57 closes) 0.1 ms after a read timed out (SO_TIMEOUT 1000 ms), "
-                + "every time with a request in flight (written 1.000 s before the close, unanswered); the peer's late "
-                + "reply will meet a closed socket (RST); closed in Pool.failure(Pool.java:88); reconnected 57 times, "
-                + "0.2 ms after the close, by Pool.find(Pool.java:52)", f.verdict());
+        assertEquals("reconnected 57 times; 57 of 57 closes by this JVM 0.1 ms after a read timeout (SO_TIMEOUT 1000 ms), "
+                + "every time with a request in flight (sent 1.000 s before the close), in Pool.failure(Pool.java:88); "
+                + "reopened 0.2 ms later by Pool.find(Pool.java:52); the peer's late reply will meet a closed socket (RST)",
+                f.verdict());
         assertEquals(CloseCause.READ_TIMEOUT, f.dominantCause());
         assertEquals("demo.memcache.Pool.failure(Pool.java:88)", f.closer().where());
         assertEquals("demo.memcache.Pool.store(Pool.java:64)", f.closer().calledFrom());
@@ -77,9 +77,9 @@ class ReconnectAnalysisTest {
     void peerClosesAreSaidToBeThePeers() {
         EndpointSnapshot e = endpoint(80, 3, 2, 0, causes(CloseCause.END_OF_STREAM, 3), 0, Map.of());
         String verdict = ReconnectAnalysis.analyze(recording(e)).get(0).verdict();
-        assertEquals("the peer closed the connection first (3 of 3 closes after end of stream); this JVM closed its "
-                + "side 0.1 ms later; closed in Pool.failure(Pool.java:88); reconnected 2 times, 0.2 ms after the close, "
-                + "by Pool.find(Pool.java:52)", verdict);
+        assertEquals("reconnected 2 times; 3 of 3 closes after the peer closed first (end of stream); this JVM closed "
+                + "its side 0.1 ms later, in Pool.failure(Pool.java:88); reopened 0.2 ms later by Pool.find(Pool.java:52)",
+                verdict);
     }
 
     @Test

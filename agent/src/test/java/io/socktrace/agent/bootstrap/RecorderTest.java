@@ -129,8 +129,8 @@ class RecorderTest {
     @Test
     void failedConnectsAreCountedByReason() {
         Recorder r = recorder(5_000_000_000L);
-        r.connectFailed(SERVER, Clock.nanos(), new ConnectException("Connection refused"));
-        r.connectFailed(SERVER, Clock.nanos(), new SocketTimeoutException("Connect timed out"));
+        r.connectFailed(SERVER, Transport.SOCKET, Clock.nanos(), new ConnectException("Connection refused"));
+        r.connectFailed(SERVER, Transport.SOCKET, Clock.nanos(), new SocketTimeoutException("Connect timed out"));
         EndpointSnapshot e = only(r);
         assertEquals(0, e.opened());
         assertEquals(2, e.failedConnects());

@@ -44,8 +44,8 @@ class AgentConfigTest {
     @Test
     void unknownKeyNamesItAndListsTheAcceptedOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles=3,nosuchoption=1"));
-        assertEquals("unknown option 'nosuchoption' (accepted options: report, signal, cycles, stackDepth, maxStacks, "
-                + "maxEndpoints, maxConnections, reconnectWindow)", e.getMessage());
+        assertEquals("unknown option 'nosuchoption' (accepted options: report, format, trace, jfr, libraries, signal, "
+                + "cycles, stackDepth, maxStacks, maxEndpoints, maxConnections, reconnectWindow)", e.getMessage());
     }
 
     @Test
@@ -58,8 +58,9 @@ class AgentConfigTest {
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("reconnectWindow=5")).getMessage());
         assertEquals("bad value '' for option 'report' (accepted: stderr|PATH)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("report=")).getMessage());
-        assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, signal, cycles, "
-                        + "stackDepth, maxStacks, maxEndpoints, maxConnections, reconnectWindow)",
+        assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, format, trace, jfr, "
+                        + "libraries, signal, cycles, stackDepth, maxStacks, maxEndpoints, maxConnections, "
+                        + "reconnectWindow)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles")).getMessage());
     }
 }

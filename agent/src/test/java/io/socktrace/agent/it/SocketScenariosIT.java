@@ -40,7 +40,8 @@ class SocketScenariosIT {
         assertEquals(0, block.number("  open (\\d+)  via"), block.text());
         assertEquals(2, block.number("(\\d+) reconnects"), block.text());
         assertEquals("3 with no error on it; 0 with a request in flight", block.line("closes"));
-        assertTrue(block.line("verdict").startsWith("this JVM closed the connection with no error on it (3 of 3 closes)"),
+        assertTrue(block.line("verdict").startsWith(
+                "reconnected 2 times; 3 of 3 closes by this JVM with no error on the connection (application or pool logic), in PlainClose.release(PlainClose.java:"),
                 block.line("verdict"));
         // three closing paths (socket, input stream, output stream): the most frequent is one of them, by line
         assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.PlainClose.release(PlainClose.java:"),
@@ -89,7 +90,7 @@ class SocketScenariosIT {
         assertEquals(1, block.number("opened (\\d+)"));
         assertEquals(1, block.number("closed (\\d+)"));
         assertEquals("1 after end of stream (peer closed first); 0 with a request in flight", block.line("closes"));
-        assertTrue(block.line("verdict").startsWith("the peer closed the connection first (1 of 1 closes after end of stream)"),
+        assertTrue(block.line("verdict").startsWith("1 of 1 closes after the peer closed first (end of stream); this JVM closed its side "),
                 block.line("verdict"));
         assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.PeerClose.onEndOfStream(PeerClose.java:"),
                 block.line("closed by"));
@@ -109,11 +110,12 @@ class SocketScenariosIT {
         assertEquals(1, block.number("(\\d+) reconnect"));
         assertEquals("2 after a read timeout; 2 with a request in flight", block.line("closes"));
         String verdict = block.line("verdict");
-        assertTrue(verdict.startsWith("this JVM closed the connection (2 of 2 closes) "), verdict);
-        assertTrue(verdict.contains(" after a read timed out (SO_TIMEOUT 300 ms), every time with a request in flight"),
+        assertTrue(verdict.startsWith("reconnected 1 time; 2 of 2 closes by this JVM "), verdict);
+        assertTrue(verdict.contains(" after a read timeout (SO_TIMEOUT 300 ms), every time with a request in flight (sent 3"),
                 verdict);
-        assertTrue(verdict.contains("closed in ReadTimeout.giveUp(ReadTimeout.java:"), verdict);
-        assertTrue(verdict.contains("reconnected 1 time"), verdict);
+        assertTrue(verdict.contains("in ReadTimeout.giveUp(ReadTimeout.java:"), verdict);
+        assertTrue(verdict.contains("reopened ") && verdict.contains(" later by Client.connect(Client.java:"), verdict);
+        assertTrue(verdict.endsWith("; the peer's late reply will meet a closed socket (RST)"), verdict);
         assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.ReadTimeout.giveUp(ReadTimeout.java:"));
         // the timeline: each cycle shows the timeout with the SO_TIMEOUT and how long the read blocked
         long cyclesWithTimeout = block.text().lines()

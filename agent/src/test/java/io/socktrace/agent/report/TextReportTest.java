@@ -31,12 +31,12 @@ class TextReportTest {
                 Map.of(), Map.of(1000, 2L), new long[] {1_000_000, 1_000_000}, new long[] {200, 200},
                 new long[] {100, 100}, new long[] {1_000_000, 1_000_000}, new Cycle[0], 0);
         return new RecordingSnapshot(0, 3_500_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(e), List.of(CLOSE), 3, 0, 0, 1, "java.lang.IllegalStateException: test");
+                List.of(e), List.of(CLOSE), 3, 0, 0, 0, 1, "java.lang.IllegalStateException: test");
     }
 
     @Test
     void rendersHeaderEndpointStacksAndHealth() {
-        String text = new TextReport(ZoneOffset.UTC).render(recording(), "pid 42  TestVM 17", "signal SIGUSR1");
+        String text = new TextReport(ZoneOffset.UTC, io.socktrace.agent.analysis.Libraries.defaults()).render(recording(), "pid 42  TestVM 17", "signal SIGUSR1");
         String[] lines = text.split("\n");
         assertEquals("socktrace report (signal SIGUSR1)  pid 42  TestVM 17", lines[0]);
         assertEquals("recorded 1970-01-01 00:00:00.000 .. 00:00:03.500000 Z (3.500 s)", lines[1]);

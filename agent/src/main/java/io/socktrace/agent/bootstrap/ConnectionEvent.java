@@ -1,0 +1,29 @@
+package io.socktrace.agent.bootstrap;
+
+/**
+ * One thing that happened to a connection, as published to {@link ConnectionListener}s (the event trace, JDK
+ * Flight Recorder) on the thread it happened on. Lifecycle events only: reads and writes are not events.
+ *
+ * @param kind          what happened
+ * @param epochMicros   when
+ * @param endpoint      the group's {@code address:port} (remote, or the listening address when {@code accepted})
+ * @param accepted      whether the connection was accepted by this JVM
+ * @param transport     the JDK API ({@link Transport#apiName()})
+ * @param localPort     the local port, 0 if unknown (failed connects)
+ * @param peer          the client's {@code address:port} for accepted connections, else {@code null}
+ * @param thread        the thread's name
+ * @param stackId       the interned stack ({@link StackTable}), {@link StackTable#NO_STACK} if none was taken
+ * @param durationMicros the connect's duration, the blocked read's duration, or the connection's lifetime at close
+ * @param timeoutMillis {@code SO_TIMEOUT} for a read timeout, else 0
+ * @param detail        the close cause, the failure reason or the error message; may be {@code null}
+ * @param requestInFlight for a close: whether a request was in flight
+ */
+public record ConnectionEvent(Kind kind, long epochMicros, String endpoint, boolean accepted, String transport,
+                              int localPort, String peer, String thread, int stackId, long durationMicros,
+                              int timeoutMillis, String detail, boolean requestInFlight) {
+
+    /** Event kinds; their names are the trace's {@code event} values and the JFR event names' suffixes. */
+    public enum Kind {
+        CONNECT, CONNECT_FAILED, ACCEPT, TLS, READ_TIMEOUT, END_OF_STREAM, ERROR, CLOSE
+    }
+}

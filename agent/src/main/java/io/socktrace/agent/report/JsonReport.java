@@ -1,0 +1,199 @@
+package io.socktrace.agent.report;
+
+import io.socktrace.agent.analysis.Attribution;
+import io.socktrace.agent.analysis.EndpointFindings;
+import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.analysis.ReconnectAnalysis;
+import io.socktrace.agent.bootstrap.CloseCause;
+import io.socktrace.agent.bootstrap.Cycle;
+import io.socktrace.agent.bootstrap.EndpointSnapshot;
+import io.socktrace.agent.bootstrap.RecorderSettings;
+import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.Transport;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The report as JSON, with the same content as the text report and nothing left out. The schema is
+ * {@code report-schema.json} beside this class (and in the README): times are microseconds since the epoch
+ * ({@code ...AtMicros}), durations microseconds ({@code ...Micros}) or milliseconds ({@code ...Millis}), causes
+ * in lower camel case ({@code readTimeout}).
+ */
+public final class JsonReport {
+
+    /** Bumped when a field changes meaning or disappears; additions keep it. */
+    public static final int VERSION = 1;
+
+    private final Libraries libraries;
+
+    public JsonReport(Libraries libraries) {
+        this.libraries = libraries;
+    }
+
+    public String render(RecordingSnapshot r, long pid, String jvm, String trigger) {
+        List<EndpointFindings> findings = ReconnectAnalysis.analyze(r, libraries);
+        StringBuilder out = new StringBuilder(8192);
+        Json json = new Json(out).beginObject()
+                .field("version", VERSION)
+                .field("trigger", trigger)
+                .name("process").beginObject().field("pid", pid).field("jvm", jvm).endObject()
+                .field("startedAtMicros", r.startMicros())
+                .field("takenAtMicros", r.takenMicros());
+        totals(json, findings);
+        json.name("endpoints").beginArray();
+        for (EndpointFindings f : findings) {
+            endpoint(json, f);
+        }
+        json.endArray();
+        json.name("stacks").beginArray();
+        for (StackTrace stack : r.stacks()) {
+            stack(json, stack);
+        }
+        json.endArray();
+        RecorderSettings s = r.settings();
+        json.name("limits").beginObject()
+                .field("maxConnections", s.maxConnections()).field("maxEndpoints", s.maxEndpoints())
+                .field("maxStacks", s.maxStacks()).field("stackDepth", s.stackDepth()).field("cycles", s.cycles())
+                .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000).endObject();
+        json.name("dropped").beginObject()
+                .field("stacks", r.stacksDropped()).field("untrackedConnections", r.untrackedConnections())
+                .field("lumpedConnections", r.lumpedConnections()).field("traceEvents", r.eventsDropped()).endObject();
+        json.name("agent").beginObject().field("errors", r.agentErrors()).field("lastError", r.lastAgentError())
+                .endObject();
+        json.endObject();
+        return out.append('\n').toString();
+    }
+
+    private static void totals(Json json, List<EndpointFindings> findings) {
+        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0;
+        for (EndpointFindings f : findings) {
+            EndpointSnapshot e = f.endpoint();
+            if (e.endpoint().accepted()) {
+                accepted += e.opened();
+            } else {
+                opened += e.opened();
+            }
+            closed += e.closed();
+            open += e.open();
+            failed += e.failedConnects();
+            reconnects += e.reconnects();
+        }
+        json.name("totals").beginObject().field("opened", opened).field("accepted", accepted).field("closed", closed)
+                .field("open", open).field("failedConnects", failed).field("reconnects", reconnects).endObject();
+    }
+
+    private static void endpoint(Json json, EndpointFindings f) {
+        EndpointSnapshot e = f.endpoint();
+        json.beginObject()
+                .field("endpoint", e.endpoint().key())
+                .field("hostName", e.endpoint().hostName())
+                .field("accepted", e.endpoint().accepted());
+        json.name("transports").beginArray();
+        for (Transport transport : Transport.values()) {
+            if (e.openedByTransport().containsKey(transport)) {
+                json.value(transport.apiName());
+            }
+        }
+        json.endArray()
+                .field("opened", e.opened()).field("closed", e.closed()).field("open", e.open())
+                .field("failedConnects", e.failedConnects()).field("reconnects", e.reconnects())
+                .field("tlsClosed", e.tlsCloses()).field("requestInFlightCloses", e.requestInFlightCloses());
+        json.name("closesByCause").beginObject();
+        for (CloseCause cause : CloseCause.values()) {
+            json.field(causeName(cause), e.closes(cause));
+        }
+        json.endObject();
+        json.name("failedConnectsByReason").beginObject();
+        for (Map.Entry<String, Long> failure : e.failuresByReason().entrySet()) {
+            json.field(failure.getKey(), failure.getValue());
+        }
+        json.endObject()
+                .field("verdict", f.verdict())
+                .field("dominantCause", f.dominantCause() == null ? null : causeName(f.dominantCause()))
+                .field("medianLifetimeMicros", f.medianLifetimeMicros())
+                .field("medianReconnectGapMicros", f.medianGapMicros())
+                .field("medianCloseDelayMicros", f.medianCloseDelayMicros())
+                .field("medianInFlightMicros", f.medianInFlightMicros())
+                .field("timeoutMillis", f.timeoutMillis())
+                .field("firstEventAtMicros", e.firstMicros())
+                .field("lastEventAtMicros", e.lastMicros());
+        attribution(json, "closedBy", f.closer());
+        attribution(json, e.endpoint().accepted() ? "acceptedBy" : "reopenedBy", f.reopener());
+        attribution(json, "failedBy", f.failedConnector());
+        json.name("cycles").beginArray();
+        for (Cycle c : e.cycleList()) {
+            cycle(json, c);
+        }
+        json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
+    }
+
+    private static void attribution(Json json, String name, Attribution a) {
+        json.name(name);
+        if (a.stack() == null) {
+            json.value((String) null);
+            return;
+        }
+        json.beginObject()
+                .field("frame", a.frame() >= 0 ? a.stack().frame(a.frame()) : null)
+                .field("calledFrom", a.calledFrom())
+                .field("application", a.application() >= 0 ? a.stack().frame(a.application()) : null)
+                .field("stackId", a.stack().id())
+                .field("count", a.count())
+                .field("of", a.total())
+                .endObject();
+    }
+
+    private static void cycle(Json json, Cycle c) {
+        json.beginObject()
+                .field("id", c.id())
+                .field("transport", c.transport().apiName())
+                .field("tls", c.tls())
+                .field("localAddress", c.localAddress())
+                .field("localPort", c.localPort())
+                .field("peer", c.peer())
+                .field("openedAtMicros", c.openedMicros())
+                .field("connectMicros", c.connectMicros())
+                .field("lastWriteAtMicros", c.lastWriteMicros())
+                .field("lastReadAtMicros", c.lastReadMicros())
+                .field("bytesWritten", c.bytesWritten())
+                .field("bytesRead", c.bytesRead())
+                .field("cause", causeName(c.cause()))
+                .field("causeAtMicros", c.causeMicros())
+                .field("timeoutMillis", c.timeoutMillis())
+                .field("timeoutBlockedMicros", c.timeoutBlockedMicros())
+                .field("error", c.errorMessage())
+                .field("requestInFlight", c.requestInFlight())
+                .field("closedAtMicros", c.closedMicros())
+                .field("closeThread", c.closeThread())
+                .field("closeStackId", c.closeStackId())
+                .field("connectStackId", c.connectStackId())
+                .field("reopenedAfterMicros", c.reopenedGapMicros())
+                .endObject();
+    }
+
+    static void stack(Json json, StackTrace stack) {
+        json.beginObject().field("id", stack.id()).field("count", stack.count()).field("truncated", stack.truncated());
+        frames(json, stack);
+        json.endObject();
+    }
+
+    static void frames(Json json, StackTrace stack) {
+        json.name("frames").beginArray();
+        for (int i = 0; i < stack.depth(); i++) {
+            json.beginObject().field("class", stack.className(i)).field("method", stack.methodName(i))
+                    .field("file", stack.fileName(i)).field("line", stack.lineNumber(i)).endObject();
+        }
+        json.endArray();
+    }
+
+    /** {@code READ_TIMEOUT} as {@code readTimeout}. */
+    static String causeName(CloseCause cause) {
+        String[] words = cause.name().toLowerCase(java.util.Locale.ROOT).split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return name.toString();
+    }
+}
