@@ -101,6 +101,28 @@ class ReconnectAnalysisTest {
     }
 
     @Test
+    void aLibraryCloserIsFollowedByTheApplicationFrameBeyondTheLibrary() {
+        StackTrace pooled = StackTrace.of(2,
+                new String[] {"java.net.Socket", "com.zaxxer.hikari.pool.PoolBase", "com.zaxxer.hikari.pool.HikariPool",
+                    "org.springframework.jdbc.core.JdbcTemplate", "shop.orders.OrderRepository", "shop.orders.Checkout"},
+                new String[] {"close", "quietlyCloseConnection", "evict", "execute", "save", "pay"},
+                new String[] {"Socket.java", "PoolBase.java", "HikariPool.java", "JdbcTemplate.java",
+                    "OrderRepository.java", "Checkout.java"},
+                new int[] {1575, 130, 420, 380, 27, 12});
+        EndpointSnapshot e = endpoint(5432, 2, 1, 0, causes(CloseCause.NO_ERROR, 2), 0, Map.of());
+        RecordingSnapshot r = new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 0),
+                List.of(e), List.of(CONNECT, pooled), 0, 0, 0, 0, 0, null);
+
+        Attribution closer = ReconnectAnalysis.analyze(r).get(0).closer();
+        assertEquals("com.zaxxer.hikari.pool.PoolBase.quietlyCloseConnection(PoolBase.java:130)", closer.where());
+        assertEquals("com.zaxxer.hikari.pool.HikariPool.evict(HikariPool.java:420)", closer.calledFrom());
+        assertEquals("shop.orders.OrderRepository.save(OrderRepository.java:27)", closer.applicationFrame());
+
+        Attribution custom = ReconnectAnalysis.analyze(r, Libraries.withExtra(List.of("shop.orders"))).get(0).closer();
+        assertNull(custom.applicationFrame(), "with shop.orders a library too, no application frame is left");
+    }
+
+    @Test
     void durationsReadLikeAReport() {
         assertEquals("0.2 ms", Durations.format(200));
         assertEquals("12 ms", Durations.format(12_400));

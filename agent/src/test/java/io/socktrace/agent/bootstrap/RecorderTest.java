@@ -127,6 +127,97 @@ class RecorderTest {
     }
 
     @Test
+    void aReconnectExactlyAtTheWindowEdgePairsAndAConnectStampedBeforeTheCloseHasGapZero() {
+        Recorder r = recorder(1_000_000_000L);
+        Object first = new Object();
+        long t0 = Clock.nanos();
+        r.connected(first, Transport.SOCKET, SERVER, null, 40000, t0);
+        r.closing(first);
+        long closedAt = Clock.nanos();
+        // a connect that started on another thread before the close was recorded: the gap is clamped to 0
+        r.connected(new Object(), Transport.SOCKET, SERVER, null, 40001, closedAt - 5_000_000);
+        EndpointSnapshot e = only(r);
+        assertEquals(1, e.reconnects());
+        assertEquals(0, e.reconnectGaps()[0]);
+    }
+
+    @Test
+    void interleavedThreadsAreCountedExactly() throws Exception {
+        Recorder r = new Recorder(new RecorderSettings(100_000, 8, 64, 32, 5, 5_000_000_000L));
+        int threads = 8;
+        int perThread = 2_000;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    Object socket = connect(r, SERVER, 40000 + i);
+                    r.written(socket, 10);
+                    if (i % 3 == 0) {
+                        r.readFailed(socket, Clock.nanos(), new SocketTimeoutException("Read timed out"), 100);
+                    } else {
+                        r.read(socket, 10);
+                    }
+                    r.closing(socket);
+                    r.closing(socket);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join(30_000);
+        }
+        EndpointSnapshot e = only(r);
+        long total = (long) threads * perThread;
+        long timeouts = (long) threads * ((perThread + 2) / 3);
+        assertEquals(total, e.opened());
+        assertEquals(total, e.closed());
+        assertEquals(0, e.open());
+        assertEquals(timeouts, e.closes(CloseCause.READ_TIMEOUT));
+        assertEquals(total - timeouts, e.closes(CloseCause.NO_ERROR));
+        assertEquals(timeouts, e.requestInFlightCloses());
+        // every connect after a close pairs with one, except at most one per thread
+        assertTrue(e.reconnects() >= total - threads && e.reconnects() <= total - 1, "reconnects " + e.reconnects());
+        assertEquals(0, r.snapshot().agentErrors());
+    }
+
+    @Test
+    void eventsArePublishedToListenersWithTheirDetail() {
+        Recorder r = recorder(5_000_000_000L);
+        List<ConnectionEvent> events = new java.util.ArrayList<>();
+        r.addListener(events::add);
+        Object socket = connect(r, SERVER, 40000);
+        r.written(socket, 10);
+        r.readFailed(socket, Clock.nanos() - 1_000_000, new SocketTimeoutException("Read timed out"), 250);
+        r.closing(socket);
+        r.connectFailed(OTHER, Transport.SOCKET_CHANNEL, Clock.nanos(), new ConnectException("Connection refused"));
+        assertEquals(List.of(ConnectionEvent.Kind.CONNECT, ConnectionEvent.Kind.READ_TIMEOUT,
+                ConnectionEvent.Kind.CLOSE, ConnectionEvent.Kind.CONNECT_FAILED),
+                events.stream().map(ConnectionEvent::kind).collect(java.util.stream.Collectors.toList()));
+        assertEquals(250, events.get(1).timeoutMillis());
+        assertTrue(events.get(1).requestInFlight());
+        assertEquals("READ_TIMEOUT", events.get(2).detail());
+        assertEquals("127.0.0.1:11211", events.get(2).endpoint());
+        assertEquals("refused", events.get(3).detail());
+        assertEquals("SocketChannel", events.get(3).transport());
+    }
+
+    @Test
+    void aListenerThatCannotKeepUpIsCountedNotWaitedFor() {
+        Recorder r = recorder(5_000_000_000L);
+        r.addListener(event -> false);
+        r.closing(connect(r, SERVER, 40000));
+        assertEquals(2, r.snapshot().eventsDropped());
+    }
+
+    @Test
     void failedConnectsAreCountedByReason() {
         Recorder r = recorder(5_000_000_000L);
         r.connectFailed(SERVER, Transport.SOCKET, Clock.nanos(), new ConnectException("Connection refused"));
