@@ -151,12 +151,14 @@ public final class Recorder {
         }
     }
 
-    /** A server socket of this JVM accepted a connection; grouped under the listening address. */
-    void accepted(Object socket, Transport transport, InetSocketAddress listening, InetSocketAddress peer,
-                  long startNanos) {
+    /**
+     * A server socket of this JVM accepted a connection; grouped under the listening address. It opened when the
+     * accept returned: how long the accept waited for a client says nothing about the connection.
+     */
+    void accepted(Object socket, Transport transport, InetSocketAddress listening, InetSocketAddress peer) {
         String peerName = peer == null ? null : Endpoint.of(peer).key();
         opened(socket, transport, Endpoint.listening(listening), peerName, listening.getAddress(),
-                listening.getPort(), startNanos, stacks.capture(), threadName());
+                listening.getPort(), Clock.nanos(), stacks.capture(), threadName());
     }
 
     private void opened(Object socket, Transport transport, Endpoint endpoint, String peer, InetAddress local,

@@ -139,7 +139,7 @@ public final class SocketEvents {
             InetAddress bound = localAddress(server);
             InetSocketAddress listening = bound == null ? new InetSocketAddress(listeningPort)
                     : new InetSocketAddress(bound, listeningPort);
-            r.accepted(accepted, Transport.SOCKET, listening, JdkInternals.peerOf(accepted), startNanos);
+            r.accepted(accepted, Transport.SOCKET, listening, JdkInternals.peerOf(accepted));
         } catch (Throwable error) {
             r.failed(error);
         }
@@ -153,7 +153,7 @@ public final class SocketEvents {
         }
         try {
             r.accepted(channel, Transport.SOCKET_CHANNEL, (InetSocketAddress) listening,
-                    peer instanceof InetSocketAddress ? (InetSocketAddress) peer : null, startNanos);
+                    peer instanceof InetSocketAddress ? (InetSocketAddress) peer : null);
         } catch (Throwable error) {
             r.failed(error);
         }

@@ -81,6 +81,17 @@ class ReportFormatsIT {
         JsonNode server = find(report.get("endpoints"), "127.0.0.1:" + run.printed("port"), true);
         assertEquals(2, server.get("opened").asInt());
         assertTrue(server.has("acceptedBy"), text);
+        // an accepted connection opens when accept returns, after its client started connecting
+        int matched = 0;
+        for (JsonNode accepted : server.get("cycles")) {
+            for (JsonNode made : endpoint.get("cycles")) {
+                if (accepted.get("peer").asText().equals("127.0.0.1:" + made.get("localPort").asInt())) {
+                    assertTrue(accepted.get("openedAtMicros").asLong() >= made.get("openedAtMicros").asLong(), text);
+                    matched++;
+                }
+            }
+        }
+        assertEquals(2, matched, "each accepted cycle names its client's port: " + text);
         assertTrue(Files.notExists(dir.resolve("report.json.partial")), "written atomically");
     }
 
