@@ -2,15 +2,17 @@ package io.socktrace.agent;
 
 import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.config.ConfigException;
+import io.socktrace.agent.control.AgentCommands;
 import io.socktrace.agent.control.AgentRuntime;
 import io.socktrace.agent.instrument.BootstrapInjector;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 
 /**
- * Entry point for {@code -javaagent} ({@link #premain}) and for loading into a running JVM ({@link #agentmain}).
- * Parses the options, makes the recording classes visible to the JDK, and starts recording. Whatever goes
- * wrong is said in one line on standard error and the application carries on without the agent.
+ * Entry point for {@code -javaagent} ({@link #premain}) and for loading into a running JVM ({@link #agentmain}),
+ * which the command line also uses to send commands. Parses the options, makes the recording classes visible to
+ * the JDK, and starts recording. Whatever goes wrong is said in one line on standard error and the application
+ * carries on without the agent.
  */
 public final class SocktraceAgent {
 
@@ -22,21 +24,29 @@ public final class SocktraceAgent {
     }
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        start(arguments, instrumentation);
+        // AgentCommands.PREFIX is a constant, inlined here: AgentCommands itself loads only after the injection
+        if (arguments != null && arguments.startsWith(AgentCommands.PREFIX)) {
+            if (inject(instrumentation)) {
+                AgentCommands.run(arguments, instrumentation);
+            }
+        } else {
+            start(arguments, instrumentation);
+        }
     }
 
     private static synchronized void start(String arguments, Instrumentation instrumentation) {
         AgentConfig config;
         try {
-            config = AgentConfig.parse(arguments);
+            config = AgentConfig.parse(arguments, System.getProperties());
         } catch (ConfigException bad) {
             System.err.println("socktrace: " + bad.getMessage() + "; socktrace is not running");
             return;
         }
+        if (!inject(instrumentation)) {
+            return;
+        }
         try {
-            // first: nothing may resolve a bootstrap class before they are on the bootstrap search path
-            BootstrapInjector.inject(instrumentation, agentJar());
-            if (!AgentRuntime.start(config, instrumentation)) {
+            if (AgentRuntime.start(config, arguments, instrumentation) == null) {
                 System.err.println("socktrace: already recording in this JVM; options '" + arguments + "' ignored");
             }
         } catch (Throwable failure) {
@@ -44,7 +54,15 @@ public final class SocktraceAgent {
         }
     }
 
-    private static Path agentJar() throws Exception {
-        return Path.of(SocktraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    /** Puts the bootstrap classes on the bootstrap search path; first, before anything can resolve them. */
+    private static boolean inject(Instrumentation instrumentation) {
+        try {
+            BootstrapInjector.inject(instrumentation,
+                    Path.of(SocktraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            return true;
+        } catch (Throwable failure) {
+            System.err.println("socktrace: could not start (" + failure + "); the application runs without it");
+            return false;
+        }
     }
 }

@@ -75,6 +75,11 @@ public final class Recorder {
         listeners = more;
     }
 
+    /** The listeners added so far. */
+    public java.util.List<ConnectionListener> listeners() {
+        return java.util.List.of(listeners);
+    }
+
     private boolean publishing() {
         return listeners.length > 0;
     }

@@ -32,6 +32,22 @@ public final class SocketEvents {
         return true;
     }
 
+    /** Stops recording into {@code current} (if it is the active recorder); advice returns at once from now on. */
+    public static synchronized void stop(Recorder current) {
+        if (recorder == current) {
+            recorder = null;
+        }
+    }
+
+    /** Replaces the active recorder with a fresh one (a reset); returns false if {@code current} is not active. */
+    public static synchronized boolean replace(Recorder current, Recorder fresh) {
+        if (recorder != current) {
+            return false;
+        }
+        recorder = fresh;
+        return true;
+    }
+
     /** The active recorder, or {@code null} when not recording. */
     public static Recorder recorder() {
         return recorder;

@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public final class AgentConfig {
 
+    /** System properties {@code socktrace.<option>} set options too. */
+    public static final String PROPERTY_PREFIX = "socktrace.";
+
     private final Map<Option, Object> values;
 
     private AgentConfig(Map<Option, Object> values) {
@@ -21,9 +24,23 @@ public final class AgentConfig {
      * @throws ConfigException for an unknown key, a pair without {@code =}, or a value the option does not accept
      */
     public static AgentConfig parse(String arguments) {
+        return parse(arguments, new java.util.Properties());
+    }
+
+    /**
+     * Parses agent arguments over system properties ({@code -Dsocktrace.report=...}) over defaults: an option
+     * given in the arguments wins.
+     *
+     * @throws ConfigException for an unknown key, a pair without {@code =}, or a value the option does not accept
+     */
+    public static AgentConfig parse(String arguments, java.util.Properties properties) {
         Map<Option, Object> values = new EnumMap<>(Option.class);
         for (Option option : Option.values()) {
+            String property = properties.getProperty(PROPERTY_PREFIX + option.key());
             values.put(option, option.parse(option.defaultValue()));
+            if (property != null) {
+                values.put(option, option.parse(property));
+            }
         }
         if (arguments != null && !arguments.isBlank()) {
             for (String pair : arguments.split(",")) {

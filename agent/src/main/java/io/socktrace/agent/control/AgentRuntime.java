@@ -11,18 +11,131 @@ import io.socktrace.agent.report.ReportWriter;
 import io.socktrace.agent.report.TraceWriter;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
- * The running agent: one recorder, the instrumentation feeding it, the listeners it publishes to (event trace,
- * Flight Recorder) and the triggers that report it. Loaded only after the bootstrap classes are injected (it
- * refers to them).
+ * One recording session of the agent in this JVM: a recorder, the instrumentation feeding it, the listeners it
+ * publishes to (event trace, Flight Recorder), and the ways to report it (exit, signal, command line, JMX).
+ * Started by {@code -javaagent} or {@code attach}, ended by {@code detach}, which restores the JDK's classes.
+ * Loaded only after the bootstrap classes are injected (it refers to them).
  */
 public final class AgentRuntime {
+
+    /** System property that tells the command line, without loading anything, whether the agent runs here. */
+    public static final String STATE_PROPERTY = "socktrace.agent.state";
 
     /** How long the exit hook waits for the event trace to be written out. */
     private static final long TRACE_FLUSH_MILLIS = 2_000;
 
-    private AgentRuntime() {
+    private static AgentRuntime current;
+    private static boolean hooksInstalled;
+
+    private final AgentConfig config;
+    private final String options;
+    private final Instrumentation instrumentation;
+    private final Instant startedAt = Instant.now();
+    private volatile Recorder recorder;
+    private final Reporter reporter;
+    private final TraceWriter trace;
+    private final Installer installer = new Installer();
+    private RecorderMBean mbean;
+
+    private AgentRuntime(AgentConfig config, String options, Instrumentation instrumentation) {
+        this.config = config;
+        this.options = options == null ? "" : options;
+        this.instrumentation = instrumentation;
+        this.recorder = newRecorder(config);
+        this.trace = startTrace(config.tracePath(), recorder);
+        String path = config.reportPath();
+        this.reporter = new Reporter(this::recorder, new ReportWriter(path == null ? null : Path.of(path), System.err),
+                config.format(), Libraries.withExtra(config.libraries()));
+    }
+
+    /** The running session, or {@code null}. */
+    public static synchronized AgentRuntime current() {
+        return current;
+    }
+
+    /** Starts recording; returns null if a session is already running in this JVM. */
+    public static synchronized AgentRuntime start(AgentConfig config, String options, Instrumentation instrumentation) {
+        if (current != null) {
+            return null;
+        }
+        AgentRuntime runtime = new AgentRuntime(config, options, instrumentation);
+        if (!SocketEvents.start(runtime.recorder)) {
+            runtime.closeTrace();
+            return null;
+        }
+        runtime.installer.install(instrumentation);
+        current = runtime;
+        installHooksOnce(config);
+        runtime.mbean = RecorderMBean.register(runtime);
+        System.setProperty(STATE_PROPERTY, "recording since " + runtime.startedAt);
+        return runtime;
+    }
+
+    /** Stops recording and restores the JDK's classes; the application carries on untouched. */
+    public synchronized void stop() {
+        synchronized (AgentRuntime.class) {
+            if (current != this) {
+                return;
+            }
+            current = null;
+        }
+        SocketEvents.stop(recorder);
+        installer.uninstall(instrumentation);
+        closeTrace();
+        if (mbean != null) {
+            mbean.unregister();
+        }
+        System.setProperty(STATE_PROPERTY, "detached at " + Instant.now());
+    }
+
+    /** Starts a fresh recording in place of the current one (counts back to zero); instrumentation stays. */
+    public synchronized void reset() {
+        Recorder fresh = newRecorder(config);
+        Recorder old = recorder;
+        for (var listener : old.listeners()) {
+            fresh.addListener(listener);
+        }
+        if (SocketEvents.replace(old, fresh)) {
+            recorder = fresh;
+        }
+    }
+
+    private static Recorder newRecorder(AgentConfig config) {
+        Recorder recorder = new Recorder(new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
+                config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos()));
+        if (config.jfr() && JfrEvents.available()) {
+            recorder.addListener(new JfrEvents());
+        }
+        return recorder;
+    }
+
+    /**
+     * The exit report and the signal, installed once per JVM (a handler cannot be taken back without leaving the
+     * signal's default, which would kill the JVM); they act on whichever session is running, if any.
+     */
+    private static void installHooksOnce(AgentConfig config) {
+        if (hooksInstalled) {
+            return;
+        }
+        hooksInstalled = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AgentRuntime runtime = current();
+            if (runtime != null) {
+                runtime.reporter.report("exit");
+                runtime.closeTrace();
+            }
+        }, "socktrace-exit-report"));
+        if (config.signal() != null) {
+            ReportSignal.install(config.signal(), signal -> {
+                AgentRuntime runtime = current();
+                if (runtime != null) {
+                    runtime.reporter.report("signal SIG" + signal);
+                }
+            });
+        }
     }
 
     /** The event trace, or {@code null} when none is wanted or the file cannot be written (said in one line). */
@@ -41,33 +154,35 @@ public final class AgentRuntime {
         }
     }
 
-    /** Starts recording; returns false if an agent is already recording in this JVM. */
-    public static boolean start(AgentConfig config, Instrumentation instrumentation) {
-        Recorder recorder = new Recorder(new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
-                config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos()));
-        TraceWriter trace = startTrace(config.tracePath(), recorder);
-        if (config.jfr() && JfrEvents.available()) {
-            recorder.addListener(new JfrEvents());
+    private void closeTrace() {
+        if (trace != null) {
+            trace.close(TRACE_FLUSH_MILLIS);
         }
-        if (!SocketEvents.start(recorder)) {
-            if (trace != null) {
-                trace.close(0);
-            }
-            return false;
-        }
-        String path = config.reportPath();
-        Reporter reporter = new Reporter(recorder, new ReportWriter(path == null ? null : Path.of(path), System.err),
-                config.format(), Libraries.withExtra(config.libraries()));
-        new Installer().install(instrumentation);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            reporter.report("exit");
-            if (trace != null) {
-                trace.close(TRACE_FLUSH_MILLIS);
-            }
-        }, "socktrace-exit-report"));
-        if (config.signal() != null) {
-            ReportSignal.install(config.signal(), reporter);
-        }
-        return true;
+    }
+
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The options as given. */
+    public String options() {
+        return options;
+    }
+
+    /** The options in effect, defaults included. */
+    public String effectiveOptions() {
+        return config.describe();
+    }
+
+    public Installer installer() {
+        return installer;
     }
 }

@@ -15,10 +15,13 @@ final class ReportSignal {
     private ReportSignal() {
     }
 
-    /** Installs the handler; returns false (after saying why) if the JVM refuses the signal, e.g. under -Xrs. */
-    static boolean install(String name, Reporter reporter) {
+    /**
+     * Installs {@code onSignal} (given the signal's name); returns false (after saying why) if the JVM refuses
+     * the signal, e.g. under -Xrs.
+     */
+    static boolean install(String name, java.util.function.Consumer<String> onSignal) {
         try {
-            Signal.handle(new Signal(name), signal -> reporter.report("signal SIG" + name));
+            Signal.handle(new Signal(name), signal -> onSignal.accept(name));
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException refused) {
             System.err.println("socktrace: cannot handle SIG" + name + " (" + refused.getMessage()

@@ -14,7 +14,7 @@ import java.time.ZoneId;
  */
 public final class Reporter {
 
-    private final Recorder recorder;
+    private final java.util.function.Supplier<Recorder> recorder;
     private final ReportWriter writer;
     private final String format;
     private final Libraries libraries;
@@ -22,8 +22,9 @@ public final class Reporter {
     private final String jvm = System.getProperty("java.vm.name", "JVM") + " "
             + System.getProperty("java.runtime.version", System.getProperty("java.version", "?"));
 
-    /** @param format {@code text} or {@code json} */
-    public Reporter(Recorder recorder, ReportWriter writer, String format, Libraries libraries) {
+    /** @param recorder the session's current recorder (a reset replaces it) */
+    public Reporter(java.util.function.Supplier<Recorder> recorder, ReportWriter writer, String format,
+                    Libraries libraries) {
         this.recorder = recorder;
         this.writer = writer;
         this.format = format;
@@ -41,7 +42,7 @@ public final class Reporter {
 
     /** The current report in {@code format}, without writing it anywhere. */
     public String render(String trigger, String format) {
-        RecordingSnapshot snapshot = recorder.snapshot();
+        RecordingSnapshot snapshot = recorder.get().snapshot();
         return format.equals("json") ? new JsonReport(libraries).render(snapshot, pid, jvm, trigger)
                 : new TextReport(ZoneId.systemDefault(), libraries).render(snapshot, "pid " + pid + "  " + jvm, trigger);
     }

@@ -38,11 +38,12 @@ public final class Installer {
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");
 
     private final AtomicLong transformed = new AtomicLong();
+    private volatile ResettableClassFileTransformer transformer;
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastFailure;
 
-    /** Installs the instrumentation; returns the transformer, which can undo it. */
-    public ResettableClassFileTransformer install(Instrumentation instrumentation) {
+    /** Installs the instrumentation; {@link #uninstall} undoes it. */
+    public void install(Instrumentation instrumentation) {
         openJdkInternals(instrumentation);
         // Byte Buddy probes sun.misc.Unsafe when its agent builder is first created, which JDK 24+ answers with a
         // warning on standard error; advice needs no class injection, so tell our (relocated) copy not to.
@@ -64,7 +65,31 @@ public final class Installer {
             builder = builder.type(named(type.typeName()))
                     .transform(type.advise(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)));
         }
-        return builder.installOn(instrumentation);
+        transformer = builder.installOn(instrumentation);
+    }
+
+    /**
+     * Removes the transformer and retransforms the instrumented classes back to the JDK's own bytes; returns
+     * whether that worked.
+     */
+    public boolean uninstall(Instrumentation instrumentation) {
+        ResettableClassFileTransformer installed = transformer;
+        if (installed == null) {
+            return true;
+        }
+        transformer = null;
+        boolean reset = installed.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        if (reset) {
+            transformed.set(0);
+        } else {
+            fail("uninstall", "the transformer was not registered");
+        }
+        return reset;
+    }
+
+    /** Whether the instrumentation is installed. */
+    public boolean installed() {
+        return transformer != null;
     }
 
     /**
@@ -96,7 +121,7 @@ public final class Installer {
                 + "); some connections may not be recorded or not tied to their TLS layer");
     }
 
-    /** Classes instrumented so far. */
+    /** JDK classes currently carrying socktrace's advice. */
     public long transformed() {
         return transformed.get();
     }
