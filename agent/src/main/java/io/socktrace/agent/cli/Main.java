@@ -5,12 +5,8 @@ import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.config.ConfigException;
 import io.socktrace.agent.config.Option;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import io.socktrace.agent.report.ReportFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 
@@ -135,8 +131,11 @@ public final class Main {
         if (output == null) {
             return report;
         }
-        write(output, report);
-        return "socktrace: report written to " + output.toAbsolutePath() + "\n";
+        try {
+            return "socktrace: report written to " + ReportFiles.writeAtomically(output, report) + "\n";
+        } catch (IOException e) {
+            throw new CliException("cannot write " + output.toAbsolutePath() + " (" + e + ")");
+        }
     }
 
     private static String status(List<String> args) throws CliException {
@@ -196,28 +195,6 @@ public final class Main {
     private static void requireAttach() throws CliException {
         if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
             throw new CliException("this Java runtime has no jdk.attach module; run the command with a full JDK");
-        }
-    }
-
-    /** Writes atomically, readable by the owner only: reports hold host names, ports and code paths. */
-    static void write(Path file, String text) throws CliException {
-        Path absolute = file.toAbsolutePath();
-        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
-        try {
-            Files.deleteIfExists(partial);
-            try {
-                Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(partial);
-            }
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException notHere) {
-                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot write " + absolute + " (" + e + ")");
         }
     }
 

@@ -59,6 +59,9 @@ public final class AgentConfig {
     /** The report file, or {@code null} for standard error. */
     public String reportPath() {
         String report = (String) values.get(Option.REPORT);
+        if (report.equals("file")) {
+            return io.socktrace.agent.report.ReportFiles.defaultFile(format()).toString();
+        }
         return report.equals("stderr") ? null : report;
     }
 

@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
  */
 public enum Option {
 
-    REPORT("report", "stderr", "stderr|PATH",
-            "where the report goes at exit and on the signal: standard error, or a file (replaced atomically)") {
+    REPORT("report", "stderr", "stderr|file|PATH",
+            "where the report goes at exit and on the signal: standard error, or a file replaced atomically "
+                    + "(file: socktrace-PID.txt or .json in the temporary directory)") {
         @Override
         Object parse(String value) {
             if (value.isEmpty()) {

@@ -2,15 +2,11 @@ package io.socktrace.agent.report;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * Delivers a rendered report to standard error or to a file. A file is written beside its final name and moved
- * over it, so a reader never sees half a report; the previous report stays until the new one is complete.
+ * Delivers a rendered report to standard error or to a file ({@link ReportFiles#writeAtomically}); the previous
+ * report stays until the new one is complete.
  */
 public final class ReportWriter {
 
@@ -34,14 +30,6 @@ public final class ReportWriter {
             stderr.flush();
             return;
         }
-        Path absolute = file.toAbsolutePath();
-        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
-        Files.writeString(partial, report, StandardCharsets.UTF_8);
-        try {
-            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException notAtomicHere) {
-            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
-        }
-        stderr.println("socktrace: report written to " + absolute);
+        stderr.println("socktrace: report written to " + ReportFiles.writeAtomically(file, report));
     }
 }

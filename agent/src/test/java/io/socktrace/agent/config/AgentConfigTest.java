@@ -42,6 +42,27 @@ class AgentConfigTest {
     }
 
     @Test
+    void systemPropertiesSetOptionsAndArgumentsWin() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("socktrace.cycles", "7");
+        properties.setProperty("socktrace.format", "json");
+        properties.setProperty("unrelated.cycles", "9");
+        AgentConfig config = AgentConfig.parse("format=text", properties);
+        assertEquals(7, config.cycles());
+        assertEquals("text", config.format());
+        properties.setProperty("socktrace.cycles", "zero");
+        assertEquals("bad value 'zero' for option 'cycles' (accepted: 1..1000)",
+                assertThrows(ConfigException.class, () -> AgentConfig.parse("", properties)).getMessage());
+    }
+
+    @Test
+    void reportFileDefaultsToTheTemporaryDirectoryWithThePid() {
+        String expected = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "socktrace-" + ProcessHandle.current().pid() + ".json").toString();
+        assertEquals(expected, AgentConfig.parse("report=file,format=json").reportPath());
+    }
+
+    @Test
     void unknownKeyNamesItAndListsTheAcceptedOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles=3,nosuchoption=1"));
         assertEquals("unknown option 'nosuchoption' (accepted options: report, format, trace, jfr, libraries, signal, "
@@ -56,7 +77,7 @@ class AgentConfigTest {
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("maxStacks=x")).getMessage());
         assertEquals("bad value '5' for option 'reconnectWindow' (accepted: DURATION, e.g. 500ms, 5s, 2m)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("reconnectWindow=5")).getMessage());
-        assertEquals("bad value '' for option 'report' (accepted: stderr|PATH)",
+        assertEquals("bad value '' for option 'report' (accepted: stderr|file|PATH)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("report=")).getMessage());
         assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, format, trace, jfr, "
                         + "libraries, signal, cycles, stackDepth, maxStacks, maxEndpoints, maxConnections, "

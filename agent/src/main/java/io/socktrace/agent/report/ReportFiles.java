@@ -1,0 +1,48 @@
+package io.socktrace.agent.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * How socktrace writes a report file: beside its final name, readable by the owner only (reports hold host names,
+ * ports and code paths), then moved over it, so a reader never sees half a report.
+ */
+public final class ReportFiles {
+
+    private ReportFiles() {
+    }
+
+    /** Writes {@code text} to {@code file} atomically; returns the absolute path written. */
+    public static Path writeAtomically(Path file, String text) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        try {
+            Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(partial);
+        }
+        try {
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException notHere) {
+                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return absolute;
+    }
+
+    /** The default report file: in the temporary directory, named after this process. */
+    public static Path defaultFile(String format) {
+        return Path.of(System.getProperty("java.io.tmpdir"),
+                "socktrace-" + ProcessHandle.current().pid() + (format.equals("json") ? ".json" : ".txt"));
+    }
+}
