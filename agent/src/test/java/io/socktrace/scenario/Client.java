@@ -20,7 +20,11 @@ final class Client {
 
     /** Sends a request line and reads the answer line; returns null at end of stream. */
     static String request(Socket socket) throws IOException {
-        socket.getOutputStream().write("request\n".getBytes());
+        return request(socket, "request");
+    }
+
+    static String request(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write((request + "\n").getBytes());
         return readLine(socket.getInputStream());
     }
 

@@ -20,7 +20,11 @@ final class LoopbackServer implements AutoCloseable {
         /** Answer the first line, then close the connection (the client sees end of stream). */
         ANSWER_THEN_CLOSE,
         /** Read lines and never answer (the client's read times out). */
-        SILENT
+        SILENT,
+        /** Answer every line with the line itself. */
+        ECHO,
+        /** Read the first line, then reset the connection (SO_LINGER 0). */
+        RESET
     }
 
     private final ServerSocket server;
@@ -53,14 +57,23 @@ final class LoopbackServer implements AutoCloseable {
         try (client) {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
+            StringBuilder line = new StringBuilder();
             for (int c; (c = in.read()) != -1; ) {
                 if (c != '\n') {
+                    line.append((char) c);
                     continue;
                 }
-                if (behaviour != Behaviour.SILENT) {
-                    out.write("ok\n".getBytes());
-                    out.flush();
+                if (behaviour == Behaviour.RESET) {
+                    client.setSoLinger(true, 0);
+                    return;
                 }
+                if (behaviour == Behaviour.ECHO) {
+                    out.write((line + "\n").getBytes());
+                } else if (behaviour != Behaviour.SILENT) {
+                    out.write("ok\n".getBytes());
+                }
+                out.flush();
+                line.setLength(0);
                 if (behaviour == Behaviour.ANSWER_THEN_CLOSE) {
                     return;
                 }

@@ -106,13 +106,13 @@ public final class Recorder {
     /** A connect made by this JVM succeeded. */
     void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
                    long startNanos) {
-        opened(socket, transport, Endpoint.of(remote), null, local, localPort, startNanos, stacks.capture(),
+        opened(socket, transport, Endpoint.of(remote), null, local, localPort, startNanos, captureStack(),
                 threadName());
     }
 
     /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos) {
-        if (!pending.add(socket, new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName()))) {
+        if (!pending.add(socket, new PendingConnect(transport, remote, startNanos, captureStack(), threadName()))) {
             untrackedConnections.increment();
         }
     }
@@ -143,11 +143,11 @@ public final class Recorder {
     }
 
     void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
-        connectFailed(Endpoint.of(remote), transport, startNanos, failureReason(failure), stacks.capture());
+        connectFailed(Endpoint.of(remote), transport, startNanos, failureReason(failure), captureStack());
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
-        aggregate(endpoint).connectFailed(startNanos, reason, stackId);
+        opening(endpoint).connectFailed(startNanos, reason, stackId);
         if (publishing()) {
             long now = Clock.nanos();
             publish(new ConnectionEvent(ConnectionEvent.Kind.CONNECT_FAILED, Clock.epochMicros(now), endpoint.key(),
@@ -163,18 +163,19 @@ public final class Recorder {
     void accepted(Object socket, Transport transport, InetSocketAddress listening, InetSocketAddress peer) {
         String peerName = peer == null ? null : Endpoint.of(peer).key();
         opened(socket, transport, Endpoint.listening(listening), peerName, listening.getAddress(),
-                listening.getPort(), Clock.nanos(), stacks.capture(), threadName());
+                listening.getPort(), Clock.nanos(), captureStack(), threadName());
     }
 
     private void opened(Object socket, Transport transport, Endpoint endpoint, String peer, InetAddress local,
                         int localPort, long startNanos, int stackId, String thread) {
+        Faults.check(Faults.Fault.RECORD);
         foldCollected();
         ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
                 local == null ? null : local.getHostAddress(), localPort, startNanos, Clock.nanos(), stackId, thread);
         if (!connections.add(socket, record)) {
             untrackedConnections.increment();
         }
-        aggregate(endpoint).opened(record);
+        opening(endpoint).opened(record);
         if (publishing()) {
             publish(peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT, record.connectedNanos,
                     record, stackId, record.connectedNanos - startNanos, 0, null, false);
@@ -271,10 +272,10 @@ public final class Recorder {
     }
 
     /** The I/O hot path: one table lookup and two field stores. */
-    void written(Object socket, long n) {
+    void written(Object socket, long startNanos, long n) {
         ConnectionRecord record = connections.get(socket);
         if (record != null) {
-            record.written(Clock.nanos(), n);
+            record.written(startNanos, n);
         }
     }
 
@@ -298,6 +299,7 @@ public final class Recorder {
 
     /** Called at the start of every close; only the first close of a tracked connection is recorded. */
     void closing(Object socket) {
+        Faults.check(Faults.Fault.RECORD);
         ConnectionRecord record = connections.remove(socket);
         if (record == null) {
             PendingConnect connect = pending.get(socket);
@@ -314,7 +316,7 @@ public final class Recorder {
             return;
         }
         long now = Clock.nanos();
-        int stackId = stacks.capture();
+        int stackId = captureStack();
         fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();
     }
@@ -336,13 +338,21 @@ public final class Recorder {
         pending.pollCollected();
     }
 
+    /** The aggregate a new connection (or attempt) counts in; counts those beyond the endpoint cap, once each. */
+    private EndpointAggregate opening(Endpoint endpoint) {
+        EndpointAggregate aggregate = aggregate(endpoint);
+        if (aggregate == otherEndpoints) {
+            lumpedConnections.increment();
+        }
+        return aggregate;
+    }
+
     private EndpointAggregate aggregate(Endpoint endpoint) {
         EndpointAggregate aggregate = endpoints.get(endpoint);
         if (aggregate != null) {
             return aggregate;
         }
         if (endpoints.size() >= settings.maxEndpoints()) {
-            lumpedConnections.increment();
             return otherEndpoints;
         }
         EndpointAggregate created = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
@@ -374,9 +384,21 @@ public final class Recorder {
         return message == null ? type : type + ": " + message;
     }
 
-    void failed(Throwable error) {
+    /** Counts a failure inside the agent; it is reported, never thrown into the application. */
+    public void failed(Throwable error) {
         errors.increment();
         lastError = error.toString();
+    }
+
+    /** The current stack's id; a failure to capture costs the stack, never the event. */
+    private int captureStack() {
+        try {
+            Faults.check(Faults.Fault.STACK);
+            return stacks.capture();
+        } catch (Throwable error) {
+            failed(error);
+            return StackTable.NO_STACK;
+        }
     }
 
     /** A consistent copy of everything recorded so far; recording carries on. */

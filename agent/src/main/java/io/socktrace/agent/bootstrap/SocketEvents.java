@@ -221,15 +221,18 @@ public final class SocketEvents {
         }
     }
 
-    /** A write of {@code n} bytes returned or threw. The hot path. */
-    public static void writeEnd(Object socket, long n, Throwable thrown) {
+    /**
+     * A write of {@code n} bytes that started at {@code startNanos} returned or threw. The hot path. The write is
+     * dated by its start: an answer read on another thread can arrive before the write call returns.
+     */
+    public static void writeEnd(Object socket, long startNanos, long n, Throwable thrown) {
         Recorder r = recorder;
-        if (r == null) {
+        if (r == null || startNanos == 0) {
             return;
         }
         try {
             if (thrown == null) {
-                r.written(socket, n);
+                r.written(socket, startNanos, n);
             } else {
                 r.writeFailed(socket, thrown);
             }

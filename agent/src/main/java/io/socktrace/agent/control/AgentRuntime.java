@@ -1,6 +1,7 @@
 package io.socktrace.agent.control;
 
 import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.Recorder;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.SocketEvents;
@@ -46,8 +47,7 @@ public final class AgentRuntime {
         this.instrumentation = instrumentation;
         this.recorder = newRecorder(config);
         this.trace = startTrace(config.tracePath(), recorder);
-        String path = config.reportPath();
-        this.reporter = new Reporter(this::recorder, new ReportWriter(path == null ? null : Path.of(path), System.err),
+        this.reporter = new Reporter(this::recorder, new ReportWriter(reportFile(config.reportPath()), System.err),
                 config.format(), Libraries.withExtra(config.libraries()));
     }
 
@@ -61,6 +61,7 @@ public final class AgentRuntime {
         if (current != null) {
             return null;
         }
+        Faults.enable(System.getProperty(Faults.PROPERTY));
         AgentRuntime runtime = new AgentRuntime(config, options, instrumentation);
         if (!SocketEvents.start(runtime.recorder)) {
             runtime.closeTrace();
@@ -136,6 +137,26 @@ public final class AgentRuntime {
                 }
             });
         }
+    }
+
+    /**
+     * The report file, checked now rather than at exit: a directory that does not exist or cannot be written is
+     * said in one line, and reports go to standard error instead of being lost.
+     */
+    private static Path reportFile(String path) {
+        if (path == null) {
+            return null;
+        }
+        Path file = Path.of(path).toAbsolutePath();
+        Path directory = file.getParent();
+        String problem = directory == null || !java.nio.file.Files.isDirectory(directory) ? "no such directory"
+                : !java.nio.file.Files.isWritable(directory) ? "directory not writable" : null;
+        if (problem != null) {
+            System.err.println("socktrace: cannot write reports to " + file + " (" + problem
+                    + "); reports go to standard error instead");
+            return null;
+        }
+        return file;
     }
 
     /** The event trace, or {@code null} when none is wanted or the file cannot be written (said in one line). */

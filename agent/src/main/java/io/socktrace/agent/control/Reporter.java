@@ -1,6 +1,7 @@
 package io.socktrace.agent.control;
 
 import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.Recorder;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.report.JsonReport;
@@ -31,17 +32,33 @@ public final class Reporter {
         this.libraries = libraries;
     }
 
-    /** Renders and writes a report; any failure is printed as one line and otherwise ignored. */
+    /**
+     * Renders and writes a report. A report that cannot be written to its file goes to standard error instead;
+     * any failure is said in one line and counted in the agent's errors, never thrown.
+     */
     public synchronized void report(String trigger) {
+        String text;
         try {
-            writer.write(render(trigger, format));
+            text = render(trigger, format);
         } catch (Throwable failure) {
-            System.err.println("socktrace: could not write the report (" + failure + ")");
+            recorder.get().failed(failure);
+            System.err.println("socktrace: could not render the report (" + failure + ")");
+            return;
+        }
+        try {
+            writer.write(text);
+        } catch (Throwable failure) {
+            recorder.get().failed(failure);
+            System.err.println("socktrace: could not write the report to " + writer.file() + " (" + failure
+                    + "); here it is on standard error");
+            System.err.print(text);
+            System.err.flush();
         }
     }
 
     /** The current report in {@code format}, without writing it anywhere. */
     public String render(String trigger, String format) {
+        Faults.check(Faults.Fault.REPORT);
         RecordingSnapshot snapshot = recorder.get().snapshot();
         return format.equals("json") ? new JsonReport(libraries).render(snapshot, pid, jvm, trigger)
                 : new TextReport(ZoneId.systemDefault(), libraries).render(snapshot, "pid " + pid + "  " + jvm, trigger);

@@ -91,9 +91,15 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
     /** {@code write(byte[], int, int)}, private: writes all of {@code len} bytes or throws. */
     static final class Write {
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return SocketEvents.start();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(socket, len, thrown);
+        static void exit(@Advice.This Object socket, @Advice.Argument(2) int len, @Advice.Enter long start,
+                         @Advice.Thrown Throwable thrown) {
+            SocketEvents.writeEnd(socket, start, len, thrown);
         }
     }
 

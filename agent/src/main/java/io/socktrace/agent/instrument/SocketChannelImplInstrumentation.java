@@ -115,18 +115,30 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
     /** {@code write(ByteBuffer)}. */
     static final class WriteInt {
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return SocketEvents.start();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(channel, n, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Enter long start,
+                         @Advice.Thrown Throwable thrown) {
+            SocketEvents.writeEnd(channel, start, n, thrown);
         }
     }
 
     /** {@code write(ByteBuffer[], int, int)}. */
     static final class WriteLong {
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return SocketEvents.start();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(channel, n, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Enter long start,
+                         @Advice.Thrown Throwable thrown) {
+            SocketEvents.writeEnd(channel, start, n, thrown);
         }
     }
 
@@ -148,9 +160,15 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
     /** {@code blockingWriteFully(byte[], int, int len)}: the adaptor stream's write. */
     static final class BlockingWrite {
 
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return SocketEvents.start();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(channel, len, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Argument(2) int len, @Advice.Enter long start,
+                         @Advice.Thrown Throwable thrown) {
+            SocketEvents.writeEnd(channel, start, len, thrown);
         }
     }
 

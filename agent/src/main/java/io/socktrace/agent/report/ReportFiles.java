@@ -1,5 +1,6 @@
 package io.socktrace.agent.report;
 
+import io.socktrace.agent.bootstrap.Faults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,6 +20,9 @@ public final class ReportFiles {
 
     /** Writes {@code text} to {@code file} atomically; returns the absolute path written. */
     public static Path writeAtomically(Path file, String text) throws IOException {
+        if (Faults.enabled(Faults.Fault.WRITE)) {
+            throw new IOException("socktrace test fault: " + Faults.Fault.WRITE);
+        }
         Path absolute = file.toAbsolutePath();
         Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
         Files.deleteIfExists(partial);

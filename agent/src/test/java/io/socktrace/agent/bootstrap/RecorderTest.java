@@ -39,7 +39,7 @@ class RecorderTest {
     void timeoutThenCloseIsAReadTimeoutCloseWithTheRequestInFlight() {
         Recorder r = recorder(5_000_000_000L);
         Object socket = connect(r, SERVER, 40000);
-        r.written(socket, 120);
+        r.written(socket, Clock.nanos(), 120);
         long start = Clock.nanos();
         r.readFailed(socket, start - 1_000_000_000L, new SocketTimeoutException("Read timed out"), 1000);
         r.closing(socket);
@@ -65,7 +65,7 @@ class RecorderTest {
     void dataReadAfterATimeoutMeansTheTimeoutIsNotTheCause() {
         Recorder r = recorder(5_000_000_000L);
         Object socket = connect(r, SERVER, 40000);
-        r.written(socket, 10);
+        r.written(socket, Clock.nanos(), 10);
         r.readFailed(socket, Clock.nanos(), new SocketTimeoutException("Read timed out"), 1);
         r.read(socket, 10);
         r.closing(socket);
@@ -82,7 +82,7 @@ class RecorderTest {
         r.read(eof, -1);
         r.closing(eof);
         Object reset = connect(r, SERVER, 40001);
-        r.written(reset, 5);
+        r.written(reset, Clock.nanos(), 5);
         r.readFailed(reset, Clock.nanos(), new SocketException("Connection reset"), 0);
         r.closing(reset);
         Object pipe = connect(r, SERVER, 40002);
@@ -157,7 +157,7 @@ class RecorderTest {
                 }
                 for (int i = 0; i < perThread; i++) {
                     Object socket = connect(r, SERVER, 40000 + i);
-                    r.written(socket, 10);
+                    r.written(socket, Clock.nanos(), 10);
                     if (i % 3 == 0) {
                         r.readFailed(socket, Clock.nanos(), new SocketTimeoutException("Read timed out"), 100);
                     } else {
@@ -194,7 +194,7 @@ class RecorderTest {
         List<ConnectionEvent> events = new java.util.ArrayList<>();
         r.addListener(events::add);
         Object socket = connect(r, SERVER, 40000);
-        r.written(socket, 10);
+        r.written(socket, Clock.nanos(), 10);
         r.readFailed(socket, Clock.nanos() - 1_000_000, new SocketTimeoutException("Read timed out"), 250);
         r.closing(socket);
         r.connectFailed(OTHER, Transport.SOCKET_CHANNEL, Clock.nanos(), new ConnectException("Connection refused"));
