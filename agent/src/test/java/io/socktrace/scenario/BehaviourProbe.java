@@ -1,21 +1,16 @@
 package io.socktrace.scenario;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.KeyStore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A socket-heavy workload whose application-visible results (bytes, exceptions and their messages, timeouts) are
@@ -107,17 +102,7 @@ public final class BehaviourProbe {
     }
 
     private static void tls(String keyStorePath) throws Exception {
-        char[] password = "changeit".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(keyStorePath)) {
-            keys.load(in, password);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keys);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLContext context = TestTls.context(keyStorePath);
         try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread serving = new Thread(() -> {

@@ -1,17 +1,13 @@
 package io.socktrace.scenario;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS both ways an application meets it: an {@code SSLSocket} that connects itself, and one layered over a plain
@@ -22,17 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TlsLayers {
 
     public static void main(String[] args) throws Exception {
-        char[] password = "changeit".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(args[0])) {
-            keys.load(in, password);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keys);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLContext context = TestTls.context(args[0]);
 
         try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -1,5 +1,6 @@
 package io.socktrace.agent.control;
 
+import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.config.ConfigException;
 import java.io.IOException;
@@ -90,24 +91,13 @@ public final class AgentCommands {
 
     static String status(AgentRuntime runtime) {
         var snapshot = runtime.recorder().snapshot();
-        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0;
-        for (var e : snapshot.endpoints()) {
-            if (e.endpoint().accepted()) {
-                accepted += e.opened();
-            } else {
-                opened += e.opened();
-            }
-            closed += e.closed();
-            open += e.open();
-            failed += e.failedConnects();
-            reconnects += e.reconnects();
-        }
+        Totals t = Totals.of(snapshot.endpoints());
         return "recording: yes\n"
                 + "since: " + runtime.startedAt() + "\n"
                 + "options: " + runtime.effectiveOptions() + "\n"
                 + "instrumented classes: " + runtime.installer().transformed() + "\n"
-                + "connections: " + opened + " opened, " + accepted + " accepted, " + closed + " closed, " + open
-                + " open, " + failed + " failed to connect, " + reconnects + " reconnects\n"
+                + "connections: " + t.opened() + " opened, " + t.accepted() + " accepted, " + t.closed() + " closed, "
+                + t.open() + " open, " + t.failedConnects() + " failed to connect, " + t.reconnects() + " reconnects\n"
                 + "endpoints: " + snapshot.endpoints().size() + ", distinct stacks: " + snapshot.stacks().size() + "\n"
                 + "dropped: " + snapshot.stacksDropped() + " stacks, " + snapshot.untrackedConnections()
                 + " untracked connections, " + snapshot.eventsDropped() + " trace events\n"

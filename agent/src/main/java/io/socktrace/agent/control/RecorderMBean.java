@@ -1,7 +1,6 @@
 package io.socktrace.agent.control;
 
-import io.socktrace.agent.bootstrap.EndpointSnapshot;
-import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.analysis.Totals;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 
@@ -43,15 +42,8 @@ final class RecorderMBean implements SocktraceMXBean {
         }
     }
 
-    private long sum(java.util.function.ToLongFunction<EndpointSnapshot> field, Boolean accepted) {
-        RecordingSnapshot snapshot = runtime.recorder().snapshot();
-        long total = 0;
-        for (EndpointSnapshot e : snapshot.endpoints()) {
-            if (accepted == null || e.endpoint().accepted() == accepted) {
-                total += field.applyAsLong(e);
-            }
-        }
-        return total;
+    private Totals totals() {
+        return Totals.of(runtime.recorder().snapshot().endpoints());
     }
 
     @Override
@@ -71,32 +63,32 @@ final class RecorderMBean implements SocktraceMXBean {
 
     @Override
     public long getOpened() {
-        return sum(EndpointSnapshot::opened, false);
+        return totals().opened();
     }
 
     @Override
     public long getAccepted() {
-        return sum(EndpointSnapshot::opened, true);
+        return totals().accepted();
     }
 
     @Override
     public long getClosed() {
-        return sum(EndpointSnapshot::closed, null);
+        return totals().closed();
     }
 
     @Override
     public long getOpen() {
-        return sum(EndpointSnapshot::open, null);
+        return totals().open();
     }
 
     @Override
     public long getFailedConnects() {
-        return sum(EndpointSnapshot::failedConnects, null);
+        return totals().failedConnects();
     }
 
     @Override
     public long getReconnects() {
-        return sum(EndpointSnapshot::reconnects, null);
+        return totals().reconnects();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.socktrace.agent.analysis.Attribution;
 import io.socktrace.agent.analysis.EndpointFindings;
 import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.analysis.ReconnectAnalysis;
+import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.bootstrap.CloseCause;
 import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
@@ -40,7 +41,7 @@ public final class JsonReport {
                 .name("process").beginObject().field("pid", pid).field("jvm", jvm).endObject()
                 .field("startedAtMicros", r.startMicros())
                 .field("takenAtMicros", r.takenMicros());
-        totals(json, findings);
+        totals(json, Totals.of(r.endpoints()));
         json.name("endpoints").beginArray();
         for (EndpointFindings f : findings) {
             endpoint(json, f);
@@ -65,22 +66,10 @@ public final class JsonReport {
         return out.append('\n').toString();
     }
 
-    private static void totals(Json json, List<EndpointFindings> findings) {
-        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0;
-        for (EndpointFindings f : findings) {
-            EndpointSnapshot e = f.endpoint();
-            if (e.endpoint().accepted()) {
-                accepted += e.opened();
-            } else {
-                opened += e.opened();
-            }
-            closed += e.closed();
-            open += e.open();
-            failed += e.failedConnects();
-            reconnects += e.reconnects();
-        }
-        json.name("totals").beginObject().field("opened", opened).field("accepted", accepted).field("closed", closed)
-                .field("open", open).field("failedConnects", failed).field("reconnects", reconnects).endObject();
+    private static void totals(Json json, Totals t) {
+        json.name("totals").beginObject().field("opened", t.opened()).field("accepted", t.accepted())
+                .field("closed", t.closed()).field("open", t.open()).field("failedConnects", t.failedConnects())
+                .field("reconnects", t.reconnects()).endObject();
     }
 
     private static void endpoint(Json json, EndpointFindings f) {

@@ -5,6 +5,7 @@ import io.socktrace.agent.analysis.Durations;
 import io.socktrace.agent.analysis.EndpointFindings;
 import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.analysis.ReconnectAnalysis;
+import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.bootstrap.CloseCause;
 import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
@@ -61,29 +62,15 @@ public final class TextReport {
 
     private void header(StringBuilder out, RecordingSnapshot r, List<EndpointFindings> findings, String process,
                         String trigger) {
-        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
-        for (EndpointFindings f : findings) {
-            EndpointSnapshot e = f.endpoint();
-            if (e.endpoint().accepted()) {
-                accepted += e.opened();
-            } else {
-                opened += e.opened();
-            }
-            closed += e.closed();
-            open += e.open();
-            failed += e.failedConnects();
-            reconnects += e.reconnects();
-            reconnecting += e.reconnects() > 0 ? 1 : 0;
-        }
+        Totals t = Totals.of(r.endpoints());
         out.append("socktrace report (").append(trigger).append(")  ").append(process).append('\n');
         out.append("recorded ").append(dateTime.format(instant(r.startMicros()))).append(" .. ")
                 .append(time.format(instant(r.takenMicros()))).append(' ').append(zone.getId()).append(" (")
                 .append(Durations.format(r.takenMicros() - r.startMicros())).append(")\n");
-        out.append("connections: ").append(opened).append(" opened, ").append(accepted).append(" accepted, ")
-                .append(failed).append(" failed to connect, ")
-                .append(closed).append(" closed, ").append(open).append(" open   reconnects: ").append(reconnects)
-                .append(" to ").append(reconnecting).append(reconnecting == 1 ? " endpoint" : " endpoints")
-                .append('\n');
+        out.append("connections: ").append(t.opened()).append(" opened, ").append(t.accepted()).append(" accepted, ")
+                .append(t.failedConnects()).append(" failed to connect, ").append(t.closed()).append(" closed, ")
+                .append(t.open()).append(" open   reconnects: ").append(t.reconnects()).append(" to ")
+                .append(t.reconnecting()).append(t.reconnecting() == 1 ? " endpoint" : " endpoints").append('\n');
         if (findings.isEmpty()) {
             out.append("\nno TCP connections recorded\n");
         }
