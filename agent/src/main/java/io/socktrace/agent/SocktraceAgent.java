@@ -20,7 +20,7 @@ public final class SocktraceAgent {
     }
 
     public static void premain(String arguments, Instrumentation instrumentation) {
-        start(arguments, instrumentation);
+        start(arguments, instrumentation, true);
     }
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
@@ -30,11 +30,11 @@ public final class SocktraceAgent {
                 AgentCommands.run(arguments, instrumentation);
             }
         } else {
-            start(arguments, instrumentation);
+            start(arguments, instrumentation, false);
         }
     }
 
-    private static synchronized void start(String arguments, Instrumentation instrumentation) {
+    private static synchronized void start(String arguments, Instrumentation instrumentation, boolean atStartUp) {
         AgentConfig config;
         try {
             config = AgentConfig.parse(arguments, System.getProperties());
@@ -46,7 +46,7 @@ public final class SocktraceAgent {
             return;
         }
         try {
-            if (AgentRuntime.start(config, arguments, instrumentation) == null) {
+            if (AgentRuntime.start(config, arguments, instrumentation, atStartUp) == null) {
                 System.err.println("socktrace: already recording in this JVM; options '" + arguments + "' ignored");
             }
         } catch (Throwable failure) {

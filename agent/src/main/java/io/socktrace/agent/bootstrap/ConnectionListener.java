@@ -6,6 +6,14 @@ package io.socktrace.agent.bootstrap;
  */
 public interface ConnectionListener {
 
+    /**
+     * Whether events of this kind are wanted now; the recorder builds an event only when some listener wants it
+     * (Flight Recorder events, for one, cost nothing while no recording runs).
+     */
+    default boolean wants(ConnectionEvent.Kind kind) {
+        return true;
+    }
+
     /** Returns false if the event was dropped (a full buffer); the recorder counts those. */
     boolean onEvent(ConnectionEvent event);
 }

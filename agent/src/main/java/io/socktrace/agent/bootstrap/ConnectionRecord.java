@@ -10,9 +10,9 @@ public final class ConnectionRecord {
     final long id;
     final Transport transport;
     final Endpoint endpoint;
-    /** For accepted connections, the client's {@code address:port}; otherwise {@code null}. */
-    final String peer;
-    final String localAddress;
+    /** For accepted connections, the client; otherwise {@code null}. Formatted only when reported. */
+    final java.net.InetSocketAddress peer;
+    final java.net.InetAddress localAddress;
     final int localPort;
     final long connectStartNanos;
     final long connectedNanos;
@@ -42,7 +42,8 @@ public final class ConnectionRecord {
     volatile CloseCause errorCause;
     volatile String errorMessage;
 
-    ConnectionRecord(long id, Transport transport, Endpoint endpoint, String peer, String localAddress, int localPort,
+    ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
+                     java.net.InetAddress localAddress, int localPort,
                      long connectStartNanos, long connectedNanos, int connectStackId, String connectThread) {
         this.id = id;
         this.transport = transport;

@@ -10,8 +10,8 @@ public final class Cycle {
     private final long id;
     private final Transport transport;
     private final boolean tls;
-    private final String peer;
-    private final String localAddress;
+    private final java.net.InetSocketAddress peer;
+    private final java.net.InetAddress localAddress;
     private final int localPort;
     private final long openedMicros;
     private final long connectMicros;
@@ -77,11 +77,11 @@ public final class Cycle {
 
     /** For an accepted connection, the client's {@code address:port}; otherwise {@code null}. */
     public String peer() {
-        return peer;
+        return peer == null ? null : Endpoint.of(peer).key();
     }
 
     public String localAddress() {
-        return localAddress;
+        return localAddress == null ? null : localAddress.getHostAddress();
     }
 
     public int localPort() {

@@ -15,6 +15,7 @@ public final class Endpoint {
     private final int port;
     private final String hostName;
     private final boolean accepted;
+    private final String key;
 
     public Endpoint(String address, int port, String hostName) {
         this(address, port, hostName, false);
@@ -25,6 +26,7 @@ public final class Endpoint {
         this.port = port;
         this.hostName = hostName;
         this.accepted = accepted;
+        this.key = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 
     /** The endpoint of a socket address; never triggers a name lookup. */
@@ -67,7 +69,7 @@ public final class Endpoint {
 
     /** {@code address:port}, with IPv6 addresses in brackets. */
     public String key() {
-        return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+        return key;
     }
 
     @Override

@@ -9,26 +9,33 @@ import java.net.InetSocketAddress;
  * Reads the few private JDK fields that tie the layers of one connection together: a {@code Socket} to its
  * {@code SocketImpl}, a wrapping impl to its delegate, a layered {@code SSLSocket} to the socket under it, a
  * channel's socket adaptor to its channel, an accepted impl to its peer address. The agent opens the packages
- * concerned to this (bootstrap) module before {@link #init()} runs; if that failed, every lookup answers
- * {@code null} and the connection is simply not resolved.
+ * concerned to this (bootstrap) module when it installs; the handles are resolved on first use (never at start-up,
+ * which would load the socket classes early), and if that fails every lookup answers {@code null} and the
+ * connection is simply not resolved.
  */
 public final class JdkInternals {
 
     private static volatile Handles handles;
+    private static volatile boolean unavailable;
 
     private JdkInternals() {
     }
 
-    /** Resolves the handles once; returns what went wrong, or {@code null}. */
-    public static synchronized String init() {
-        if (handles != null) {
-            return null;
+    /** The handles, resolved once; {@code null} if they cannot be (and then never tried again). */
+    private static Handles handles() {
+        Handles h = handles;
+        if (h != null || unavailable) {
+            return h;
         }
-        try {
-            handles = new Handles();
-            return null;
-        } catch (Throwable e) {
-            return e.toString();
+        synchronized (JdkInternals.class) {
+            if (handles == null && !unavailable) {
+                try {
+                    handles = new Handles();
+                } catch (Throwable e) {
+                    unavailable = true;
+                }
+            }
+            return handles;
         }
     }
 
@@ -37,7 +44,7 @@ public final class JdkInternals {
      * {@code SocketChannelImpl}; {@code null} if it cannot be resolved.
      */
     static Object connectionOf(Object layer) {
-        Handles h = handles;
+        Handles h = handles();
         if (h == null) {
             return null;
         }
@@ -63,12 +70,13 @@ public final class JdkInternals {
 
     /** The peer of an accepted {@code SocketImpl}, from its protected fields; {@code null} if unavailable. */
     static InetSocketAddress peerOf(Object socketImpl) {
-        Handles h = handles;
-        if (h == null || !h.socketImplType.isInstance(socketImpl)) {
+        Handles h = handles();
+        if (h == null || !(socketImpl instanceof java.net.SocketImpl)) {
             return null;
         }
-        InetAddress address = (InetAddress) h.address.get(socketImpl);
-        return address == null ? null : new InetSocketAddress(address, (int) h.port.get(socketImpl));
+        java.net.SocketImpl impl = (java.net.SocketImpl) socketImpl;
+        InetAddress address = (InetAddress) h.address.get(impl); // exact signatures: no conversion per call
+        return address == null ? null : new InetSocketAddress(address, (int) h.port.get(impl));
     }
 
     private static final class Handles {
@@ -77,7 +85,6 @@ public final class JdkInternals {
         final Class<?> socketChannelImpl = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
         final Class<?> socketAdaptor = Class.forName("sun.nio.ch.SocketAdaptor", false, null);
         final Class<?> delegatingImpl = Class.forName("java.net.DelegatingSocketImpl", false, null);
-        final Class<?> socketImplType = java.net.SocketImpl.class;
         final Class<?> baseSslSocket = optional("sun.security.ssl.BaseSSLSocketImpl");
         final VarHandle socketImpl;
         final VarHandle delegate;

@@ -42,6 +42,8 @@ public final class Recorder {
     private final StackTable stacks;
     private final ConcurrentHashMap<Endpoint, EndpointAggregate> endpoints = new ConcurrentHashMap<>();
     private final EndpointAggregate otherEndpoints;
+    private final ConcurrentHashMap<InetSocketAddress, Endpoint> remoteCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, Endpoint> listeningCache = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder untrackedConnections = new LongAdder();
     private final LongAdder lumpedConnections = new LongAdder();
@@ -80,14 +82,19 @@ public final class Recorder {
         return java.util.List.of(listeners);
     }
 
-    private boolean publishing() {
-        return listeners.length > 0;
+    private boolean publishing(ConnectionEvent.Kind kind) {
+        for (ConnectionListener listener : listeners) {
+            if (listener.wants(kind)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(ConnectionEvent event) {
         for (ConnectionListener listener : listeners) {
             try {
-                if (!listener.onEvent(event)) {
+                if (listener.wants(event.kind()) && !listener.onEvent(event)) {
                     eventsDropped.increment();
                 }
             } catch (Throwable error) {
@@ -99,14 +106,15 @@ public final class Recorder {
     private void publish(ConnectionEvent.Kind kind, long nanos, ConnectionRecord record, int stackId,
                          long durationNanos, int timeoutMillis, String detail, boolean requestInFlight) {
         publish(new ConnectionEvent(kind, Clock.epochMicros(nanos), record.endpoint.key(), record.endpoint.accepted(),
-                record.transport.apiName(), record.localPort, record.peer, threadName(), stackId,
+                record.transport.apiName(), record.localPort,
+                record.peer == null ? null : Endpoint.of(record.peer).key(), threadName(), stackId,
                 durationNanos / 1_000, timeoutMillis, detail, requestInFlight));
     }
 
     /** A connect made by this JVM succeeded. */
     void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
                    long startNanos) {
-        opened(socket, transport, Endpoint.of(remote), null, local, localPort, startNanos, captureStack(),
+        opened(socket, transport, endpoint(remote, false), null, local, localPort, startNanos, captureStack(),
                 threadName());
     }
 
@@ -129,7 +137,7 @@ public final class Recorder {
     void connectFinished(Object socket, InetAddress local, int localPort) {
         PendingConnect connect = pending.remove(socket);
         if (connect != null) {
-            opened(socket, connect.transport, Endpoint.of(connect.remote), null, local, localPort, connect.startNanos,
+            opened(socket, connect.transport, endpoint(connect.remote, false), null, local, localPort, connect.startNanos,
                     connect.stackId, connect.thread);
         }
     }
@@ -138,17 +146,17 @@ public final class Recorder {
     void connectPendingFailed(Object socket, String reason) {
         PendingConnect connect = pending.remove(socket);
         if (connect != null) {
-            connectFailed(Endpoint.of(connect.remote), connect.transport, connect.startNanos, reason, connect.stackId);
+            connectFailed(endpoint(connect.remote, false), connect.transport, connect.startNanos, reason, connect.stackId);
         }
     }
 
     void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
-        connectFailed(Endpoint.of(remote), transport, startNanos, failureReason(failure), captureStack());
+        connectFailed(endpoint(remote, false), transport, startNanos, failureReason(failure), captureStack());
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
         opening(endpoint).connectFailed(startNanos, reason, stackId);
-        if (publishing()) {
+        if (publishing(ConnectionEvent.Kind.CONNECT_FAILED)) {
             long now = Clock.nanos();
             publish(new ConnectionEvent(ConnectionEvent.Kind.CONNECT_FAILED, Clock.epochMicros(now), endpoint.key(),
                     false, transport.apiName(), 0, null, threadName(), stackId, (now - startNanos) / 1_000, 0, reason,
@@ -161,23 +169,23 @@ public final class Recorder {
      * accept returned: how long the accept waited for a client says nothing about the connection.
      */
     void accepted(Object socket, Transport transport, InetSocketAddress listening, InetSocketAddress peer) {
-        String peerName = peer == null ? null : Endpoint.of(peer).key();
-        opened(socket, transport, Endpoint.listening(listening), peerName, listening.getAddress(),
+        opened(socket, transport, endpoint(listening, true), peer, listening.getAddress(),
                 listening.getPort(), Clock.nanos(), captureStack(), threadName());
     }
 
-    private void opened(Object socket, Transport transport, Endpoint endpoint, String peer, InetAddress local,
+    private void opened(Object socket, Transport transport, Endpoint endpoint, InetSocketAddress peer, InetAddress local,
                         int localPort, long startNanos, int stackId, String thread) {
         Faults.check(Faults.Fault.RECORD);
         foldCollected();
         ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
-                local == null ? null : local.getHostAddress(), localPort, startNanos, Clock.nanos(), stackId, thread);
+                local, localPort, startNanos, Clock.nanos(), stackId, thread);
         if (!connections.add(socket, record)) {
             untrackedConnections.increment();
         }
         opening(endpoint).opened(record);
-        if (publishing()) {
-            publish(peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT, record.connectedNanos,
+        ConnectionEvent.Kind kind = peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT;
+        if (publishing(kind)) {
+            publish(kind, record.connectedNanos,
                     record, stackId, record.connectedNanos - startNanos, 0, null, false);
         }
     }
@@ -188,7 +196,7 @@ public final class Recorder {
         ConnectionRecord record = socket == null ? null : connections.get(socket);
         if (record != null && !record.tls) {
             record.tls = true;
-            if (publishing()) {
+            if (publishing(ConnectionEvent.Kind.TLS)) {
                 publish(ConnectionEvent.Kind.TLS, Clock.nanos(), record, StackTable.NO_STACK, 0, 0, null, false);
             }
         }
@@ -214,7 +222,7 @@ public final class Recorder {
             record.read(now, n);
         } else if (record.eofNanos == 0) { // NioSocketImpl latches EOF: only the first -1 is the event
             record.read(now, n);
-            if (publishing()) {
+            if (publishing(ConnectionEvent.Kind.END_OF_STREAM)) {
                 publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
             }
         }
@@ -237,7 +245,7 @@ public final class Recorder {
 
     private void timedOut(ConnectionRecord record, long now, int soTimeoutMillis, long blockedNanos) {
         record.timedOut(now, soTimeoutMillis, blockedNanos);
-        if (publishing()) {
+        if (publishing(ConnectionEvent.Kind.READ_TIMEOUT)) {
             publish(ConnectionEvent.Kind.READ_TIMEOUT, now, record, StackTable.NO_STACK, blockedNanos, soTimeoutMillis,
                     null, record.requestInFlight());
         }
@@ -292,7 +300,7 @@ public final class Recorder {
                 && (message.contains("reset") || message.contains("Broken pipe"));
         String error = failure.getClass().getName() + ": " + message;
         record.failed(now, reset ? CloseCause.RESET : CloseCause.IO_ERROR, error);
-        if (publishing()) {
+        if (publishing(ConnectionEvent.Kind.ERROR)) {
             publish(ConnectionEvent.Kind.ERROR, now, record, StackTable.NO_STACK, 0, 0, error, false);
         }
     }
@@ -324,7 +332,7 @@ public final class Recorder {
     private void fold(ConnectionRecord record, CloseCause cause, long closedNanos, String thread, int stackId) {
         Cycle cycle = new Cycle(record, cause, closedNanos, thread, stackId);
         aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause));
-        if (publishing()) {
+        if (publishing(ConnectionEvent.Kind.CLOSE)) {
             publish(ConnectionEvent.Kind.CLOSE, closedNanos, record, stackId, closedNanos - record.connectStartNanos, 0,
                     cause.name(), cycle.requestInFlight());
         }
@@ -336,6 +344,22 @@ public final class Recorder {
             fold(record, CloseCause.COLLECTED, Clock.nanos(), null, StackTable.NO_STACK);
         }
         pending.pollCollected();
+    }
+
+    /**
+     * The endpoint of an address, from a bounded cache: formatting an address is the costliest part of recording a
+     * connect, and a JVM talks to few endpoints.
+     */
+    private Endpoint endpoint(InetSocketAddress address, boolean accepted) {
+        java.util.Map<InetSocketAddress, Endpoint> cache = accepted ? listeningCache : remoteCache;
+        Endpoint endpoint = cache.get(address);
+        if (endpoint == null) {
+            endpoint = accepted ? Endpoint.listening(address) : Endpoint.of(address);
+            if (cache.size() < settings.maxEndpoints()) {
+                cache.put(address, endpoint);
+            }
+        }
+        return endpoint;
     }
 
     /** The aggregate a new connection (or attempt) counts in; counts those beyond the endpoint cap, once each. */

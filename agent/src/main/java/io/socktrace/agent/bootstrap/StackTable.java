@@ -25,7 +25,7 @@ public final class StackTable {
 
     private static final StackWalker WALKER = StackWalker.getInstance();
 
-    private final ConcurrentHashMap<StackTrace, StackTrace> stacks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FrameKey, StackTrace> stacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, StackTrace> byId = new ConcurrentHashMap<>();
     private final AtomicInteger lastId = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
@@ -39,24 +39,45 @@ public final class StackTable {
 
     /** Captures the current stack, without the agent's frames, and returns its id. */
     public int capture() {
-        StackTrace key = WALKER.walk(collector);
-        StackTrace stack = stacks.get(key);
+        StackTrace stack = WALKER.walk(collector);
         if (stack == null) {
-            if (stacks.size() >= capacity) {
-                dropped.increment();
-                return NO_STACK;
-            }
-            // putIfAbsent rather than computeIfAbsent: no lambda (and no bootstrap method) on the socket path;
-            // a lost race only leaves a gap in the ids
-            StackTrace created = key.withId(lastId.incrementAndGet());
-            StackTrace prior = stacks.putIfAbsent(created, created);
-            if (prior == null) {
-                byId.put(created.id, created);
-            }
-            stack = prior != null ? prior : created;
+            dropped.increment();
+            return NO_STACK;
         }
         stack.count.increment();
         return stack.id;
+    }
+
+    /**
+     * The interned stack for frames already walked, creating it (with method names, files and lines, which are
+     * costly to resolve) only the first time; {@code null} when the table is full.
+     */
+    private StackTrace intern(FrameKey key, StackFrame[] frames, boolean truncated) {
+        StackTrace stack = stacks.get(key);
+        if (stack != null) {
+            return stack;
+        }
+        if (stacks.size() >= capacity) {
+            return null;
+        }
+        int n = key.classes.length;
+        String[] methods = new String[n];
+        String[] files = new String[n];
+        int[] lines = new int[n];
+        for (int i = 0; i < n; i++) {
+            methods[i] = frames[i].getMethodName();
+            files[i] = frames[i].getFileName();
+            lines[i] = frames[i].getLineNumber();
+        }
+        // putIfAbsent rather than computeIfAbsent: no lambda (and no bootstrap method) on the socket path;
+        // a lost race only leaves a gap in the ids
+        StackTrace created = new StackTrace(lastId.incrementAndGet(), key.classes, methods, files, lines, truncated);
+        StackTrace prior = stacks.putIfAbsent(key, created);
+        if (prior != null) {
+            return prior;
+        }
+        byId.put(created.id, created);
+        return created;
     }
 
     /** The stack with this id, or {@code null} (for {@link #NO_STACK} or an id not from this table). */
@@ -80,8 +101,13 @@ public final class StackTable {
         return capacity;
     }
 
-    /** Builds the stack key from live frames; a class rather than a lambda so that it needs no bootstrap methods. */
-    private static final class FrameCollector implements Function<Stream<StackFrame>, StackTrace> {
+    /**
+     * Walks the live frames and interns the stack. Stacks are told apart by class and bytecode index per frame
+     * (plus the outermost frame's method), which the walker has at hand; a frame's caller and class fix its method,
+     * so this is as exact as names and lines, and method names, files and lines are resolved once per distinct
+     * stack rather than on every capture. A class rather than a lambda so that it needs no bootstrap methods.
+     */
+    private final class FrameCollector implements Function<Stream<StackFrame>, StackTrace> {
 
         private final int maxDepth;
 
@@ -90,8 +116,8 @@ public final class StackTable {
         }
 
         @Override
-        public StackTrace apply(Stream<StackFrame> frames) {
-            Iterator<StackFrame> it = frames.iterator();
+        public StackTrace apply(Stream<StackFrame> stream) {
+            Iterator<StackFrame> it = stream.iterator();
             StackFrame frame = null;
             while (it.hasNext()) {
                 frame = it.next();
@@ -100,10 +126,9 @@ public final class StackTable {
                 }
                 frame = null;
             }
+            StackFrame[] frames = new StackFrame[maxDepth];
             String[] classes = new String[maxDepth];
-            String[] methods = new String[maxDepth];
-            String[] files = new String[maxDepth];
-            int[] lines = new int[maxDepth];
+            int[] bcis = new int[maxDepth];
             int n = 0;
             boolean truncated = false;
             while (frame != null) {
@@ -111,15 +136,46 @@ public final class StackTable {
                     truncated = true;
                     break;
                 }
+                frames[n] = frame;
                 classes[n] = frame.getClassName();
-                methods[n] = frame.getMethodName();
-                files[n] = frame.getFileName();
-                lines[n] = frame.getLineNumber();
+                bcis[n] = frame.getByteCodeIndex();
                 n++;
                 frame = it.hasNext() ? it.next() : null;
             }
-            return new StackTrace(Arrays.copyOf(classes, n), Arrays.copyOf(methods, n), Arrays.copyOf(files, n),
-                    Arrays.copyOf(lines, n), truncated);
+            String outermost = n == 0 ? "" : frames[n - 1].getMethodName();
+            FrameKey key = new FrameKey(Arrays.copyOf(classes, n), Arrays.copyOf(bcis, n), outermost);
+            return intern(key, frames, truncated);
+        }
+    }
+
+    /** What tells stacks apart: class and bytecode index of each frame, and the outermost frame's method. */
+    private static final class FrameKey {
+
+        final String[] classes;
+        final int[] bcis;
+        final String outermost;
+        final int hash;
+
+        FrameKey(String[] classes, int[] bcis, String outermost) {
+            this.classes = classes;
+            this.bcis = bcis;
+            this.outermost = outermost;
+            this.hash = (31 * Arrays.hashCode(classes) + Arrays.hashCode(bcis)) * 31 + outermost.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof FrameKey)) {
+                return false;
+            }
+            FrameKey that = (FrameKey) other;
+            return hash == that.hash && Arrays.equals(bcis, that.bcis) && Arrays.equals(classes, that.classes)
+                    && outermost.equals(that.outermost);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
@@ -132,14 +188,9 @@ public final class StackTable {
         private final String[] files;
         private final int[] lines;
         private final boolean truncated;
-        private final int hash;
         final LongAdder count = new LongAdder();
 
-        StackTrace(String[] classes, String[] methods, String[] files, int[] lines, boolean truncated) {
-            this(NO_STACK, classes, methods, files, lines, truncated);
-        }
-
-        private StackTrace(int id, String[] classes, String[] methods, String[] files, int[] lines,
+        StackTrace(int id, String[] classes, String[] methods, String[] files, int[] lines,
                            boolean truncated) {
             this.id = id;
             this.classes = classes;
@@ -147,16 +198,11 @@ public final class StackTable {
             this.files = files;
             this.lines = lines;
             this.truncated = truncated;
-            this.hash = 31 * (31 * Arrays.hashCode(classes) + Arrays.hashCode(methods)) + Arrays.hashCode(lines);
         }
 
         /** Builds a stack from frames already known, for tests and for reading stacks back. */
         public static StackTrace of(int id, String[] classes, String[] methods, String[] files, int[] lines) {
             return new StackTrace(id, classes, methods, files, lines, false);
-        }
-
-        StackTrace withId(int newId) {
-            return new StackTrace(newId, classes, methods, files, lines, truncated);
         }
 
         public int id() {
@@ -203,19 +249,5 @@ public final class StackTable {
             return classes[frame] + "." + methods[frame] + "(" + where + ")";
         }
 
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof StackTrace)) {
-                return false;
-            }
-            StackTrace that = (StackTrace) other;
-            return hash == that.hash && Arrays.equals(lines, that.lines) && Arrays.equals(methods, that.methods)
-                    && Arrays.equals(classes, that.classes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

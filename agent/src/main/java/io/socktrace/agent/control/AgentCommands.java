@@ -65,7 +65,7 @@ public final class AgentCommands {
                 } catch (ConfigException bad) {
                     throw new CommandException(bad.getMessage());
                 }
-                AgentRuntime started = AgentRuntime.start(config, options, instrumentation);
+                AgentRuntime started = AgentRuntime.start(config, options, instrumentation, false);
                 if (started == null) {
                     throw new CommandException("already recording");
                 }

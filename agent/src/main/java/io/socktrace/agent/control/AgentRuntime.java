@@ -56,8 +56,14 @@ public final class AgentRuntime {
         return current;
     }
 
-    /** Starts recording; returns null if a session is already running in this JVM. */
-    public static synchronized AgentRuntime start(AgentConfig config, String options, Instrumentation instrumentation) {
+    /**
+     * Starts recording; returns null if a session is already running in this JVM.
+     *
+     * @param atStartUp from {@code premain}: Byte Buddy's transformer is then built in the background (the socket
+     *                  classes, not loaded yet, wait for it), so the application starts without waiting for it
+     */
+    public static synchronized AgentRuntime start(AgentConfig config, String options, Instrumentation instrumentation,
+                                                  boolean atStartUp) {
         if (current != null) {
             return null;
         }
@@ -67,12 +73,28 @@ public final class AgentRuntime {
             runtime.closeTrace();
             return null;
         }
-        runtime.installer.install(instrumentation);
+        runtime.installer.install(instrumentation, atStartUp);
         current = runtime;
         installHooksOnce(config);
-        runtime.mbean = RecorderMBean.register(runtime);
+        registerMBeanInBackground(runtime);
         System.setProperty(STATE_PROPERTY, "recording since " + runtime.startedAt);
         return runtime;
+    }
+
+    /** JMX initialises the platform MBean server, a tenth of a second on a cold JVM: off the start-up path. */
+    private static void registerMBeanInBackground(AgentRuntime runtime) {
+        Thread registering = new Thread(() -> {
+            RecorderMBean bean = RecorderMBean.register(runtime);
+            synchronized (runtime) {
+                if (current() == runtime) {
+                    runtime.mbean = bean;
+                } else if (bean != null) {
+                    bean.unregister(); // detached meanwhile
+                }
+            }
+        }, "socktrace-jmx");
+        registering.setDaemon(true);
+        registering.start();
     }
 
     /** Stops recording and restores the JDK's classes; the application carries on untouched. */

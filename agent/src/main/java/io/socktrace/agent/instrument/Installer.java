@@ -4,15 +4,16 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import io.socktrace.agent.bootstrap.JdkInternals;
 import io.socktrace.agent.bootstrap.SocketEvents;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassInjector;
@@ -34,38 +35,96 @@ public final class Installer {
             new AsyncSocketChannelInstrumentation(),
             new AsyncSocketChannelBaseInstrumentation());
 
-    /** JDK packages whose private fields tie a connection's layers together (see {@link JdkInternals}). */
+    /** JDK packages whose private fields tie a connection's layers together (see {@code JdkInternals}). */
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");
 
     private final AtomicLong transformed = new AtomicLong();
-    private volatile ResettableClassFileTransformer transformer;
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastFailure;
+    private volatile GatedTransformer gate;
 
-    /** Installs the instrumentation; {@link #uninstall} undoes it. */
-    public void install(Instrumentation instrumentation) {
+    /**
+     * Installs the instrumentation; {@link #uninstall} undoes it. With {@code inBackground}, Byte Buddy's transformer
+     * is built on a background thread and the socket classes wait for it when they load (at start-up none is loaded
+     * yet); otherwise it is built now and the already-loaded classes are retransformed before this returns.
+     */
+    public void install(Instrumentation instrumentation, boolean inBackground) {
         openJdkInternals(instrumentation);
+        Set<String> internalNames = new HashSet<>();
+        for (TypeInstrumentation type : INSTRUMENTATIONS) {
+            internalNames.add(type.typeName().replace('.', '/'));
+        }
+        GatedTransformer installed = new GatedTransformer(internalNames);
+        gate = installed;
+        instrumentation.addTransformer(installed, true);
+        Runnable build = () -> {
+            ClassFileTransformer transformer = null;
+            try {
+                transformer = build();
+            } catch (Throwable e) {
+                fail("the socket classes", e.toString());
+            } finally {
+                installed.open(transformer);
+            }
+            if (transformer != null) {
+                retransform(instrumentation); // classes loaded before the gate was in place
+            }
+        };
+        if (inBackground && loadedTargets(instrumentation).isEmpty()) {
+            Thread builder = new Thread(build, "socktrace-init");
+            builder.setDaemon(true);
+            builder.start();
+        } else {
+            build.run();
+        }
+    }
+
+    private ClassFileTransformer build() {
         // Byte Buddy probes sun.misc.Unsafe when its agent builder is first created, which JDK 24+ answers with a
         // warning on standard error; advice needs no class injection, so tell our (relocated) copy not to.
         System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
         String[] names = INSTRUMENTATIONS.stream().map(TypeInstrumentation::typeName).toArray(String[]::new);
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new Outcome())
                 // only the classes advised below are ever looked at; this also lifts the default exclusion of
                 // bootstrap classes
-                .ignore(not(namedOneOf(names)))
-                // java.base must read the bootstrap loader's unnamed module to call SocketEvents
-                .assureReadEdgeTo(instrumentation, SocketEvents.class);
+                .ignore(not(namedOneOf(names)));
         ClassLoader adviceLoader = Installer.class.getClassLoader();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
             builder = builder.type(named(type.typeName()))
                     .transform(type.advise(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)));
         }
-        transformer = builder.installOn(instrumentation);
+        return builder.makeRaw();
+    }
+
+    /** Retransforms the loaded socket classes: through the gate when installed, back to the JDK's bytes when not. */
+    private void retransform(Instrumentation instrumentation) {
+        List<Class<?>> loaded = loadedTargets(instrumentation);
+        if (loaded.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        } catch (Exception | LinkageError e) {
+            fail("retransformation", e.toString());
+        }
+    }
+
+    private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
+        Set<String> names = new HashSet<>();
+        for (TypeInstrumentation type : INSTRUMENTATIONS) {
+            names.add(type.typeName());
+        }
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (type.getClassLoader() == null && names.contains(type.getName())) {
+                loaded.add(type);
+            }
+        }
+        return loaded;
     }
 
     /**
@@ -73,28 +132,31 @@ public final class Installer {
      * whether that worked.
      */
     public boolean uninstall(Instrumentation instrumentation) {
-        ResettableClassFileTransformer installed = transformer;
+        GatedTransformer installed = gate;
         if (installed == null) {
             return true;
         }
-        transformer = null;
-        boolean reset = installed.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-        if (reset) {
+        gate = null;
+        boolean removed = instrumentation.removeTransformer(installed);
+        long failuresBefore = failed.get();
+        retransform(instrumentation);
+        if (removed && failed.get() == failuresBefore) {
             transformed.set(0);
-        } else {
-            fail("uninstall", "the transformer was not registered");
+            return true;
         }
-        return reset;
+        fail("uninstall", removed ? "retransformation failed" : "the transformer was not registered");
+        return false;
     }
 
     /** Whether the instrumentation is installed. */
     public boolean installed() {
-        return transformer != null;
+        return gate != null;
     }
 
     /**
-     * Opens the packages in {@link #OPENED_PACKAGES} to the bootstrap classes only (the unnamed module of the
-     * bootstrap loader, which holds nothing else an application controls), so they can read private fields.
+     * Lets {@code java.base} read the bootstrap classes, and opens the packages in {@link #OPENED_PACKAGES} to them
+     * only (the unnamed module of the bootstrap loader, which holds nothing else an application controls), so that
+     * {@code JdkInternals} can read private fields.
      */
     private void openJdkInternals(Instrumentation instrumentation) {
         try {
@@ -104,11 +166,8 @@ public final class Installer {
             for (String pkg : OPENED_PACKAGES) {
                 opens.put(pkg, Set.of(recorder));
             }
-            instrumentation.redefineModule(javaBase, Set.of(), Map.of(), opens, Set.of(), Map.of());
-            String problem = JdkInternals.init();
-            if (problem != null) {
-                fail("JDK internals", problem);
-            }
+            // java.base reads the bootstrap classes (to call SocketEvents) and opens the packages to them
+            instrumentation.redefineModule(javaBase, Set.of(recorder), Map.of(), opens, Set.of(), Map.of());
         } catch (RuntimeException e) {
             fail("JDK internals", e.toString());
         }

@@ -24,6 +24,28 @@ public final class JfrEvents implements ConnectionListener {
         return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
     }
 
+    /** Only while a recording has the event enabled; {@code isEnabled} on a fresh event is a flag check. */
+    @Override
+    public boolean wants(ConnectionEvent.Kind kind) {
+        switch (kind) {
+            case CONNECT:
+            case ACCEPT:
+                return new ConnectEvent().isEnabled();
+            case CONNECT_FAILED:
+                return new ConnectFailedEvent().isEnabled();
+            case CLOSE:
+                return new CloseEvent().isEnabled();
+            case READ_TIMEOUT:
+                return new ReadTimeoutEvent().isEnabled();
+            case END_OF_STREAM:
+                return new EndOfStreamEvent().isEnabled();
+            case ERROR:
+                return new ErrorEvent().isEnabled();
+            default:
+                return false;
+        }
+    }
+
     @Override
     public boolean onEvent(ConnectionEvent e) {
         switch (e.kind()) {

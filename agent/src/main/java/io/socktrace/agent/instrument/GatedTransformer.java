@@ -1,0 +1,52 @@
+package io.socktrace.agent.instrument;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transformer the JVM sees: a name check that lets every class but the few JDK socket classes pass untouched
+ * at the cost of one set lookup, and hands those to Byte Buddy's transformer. That one takes a few hundred
+ * milliseconds to build on a cold JVM, so it is built on a background thread while the application starts; a
+ * socket class that loads before it is ready waits for it (bounded), so no connection is ever missed.
+ */
+final class GatedTransformer implements ClassFileTransformer {
+
+    /** How long a socket class may wait for the transformer before it loads uninstrumented. */
+    static final long WAIT_SECONDS = 30;
+
+    private final Set<String> internalNames;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile ClassFileTransformer delegate;
+
+    GatedTransformer(Set<String> internalNames) {
+        this.internalNames = internalNames;
+    }
+
+    /** Opens the gate; {@code null} if building failed, and the classes load as they are. */
+    void open(ClassFileTransformer transformer) {
+        delegate = transformer;
+        ready.countDown();
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+        if (className == null || loader != null || !internalNames.contains(className)) {
+            return null;
+        }
+        try {
+            if (!ready.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        ClassFileTransformer transformer = delegate;
+        return transformer == null ? null : transformer.transform(module, loader, className, redefined, domain, bytes);
+    }
+}
