@@ -2,14 +2,10 @@ package io.socktrace.scenario;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -29,14 +25,11 @@ public final class MixedLoad {
         int threads = Integer.parseInt(args[0]);
         int total = Integer.parseInt(args[1]);
         int portCount = Integer.parseInt(args[2]);
-        List<ServerSocket> servers = new ArrayList<>();
-        ExecutorService handlers = Executors.newFixedThreadPool(Math.max(threads * 2, 16), daemon("load-server"));
+        List<ModeServer> servers = new ArrayList<>();
         for (int p = 0; p < portCount; p++) {
-            ServerSocket server = new ServerSocket(0, 500, InetAddress.getLoopbackAddress());
+            ModeServer server = new ModeServer(Math.max(threads * 2 / portCount, 8));
             servers.add(server);
-            System.out.println("port." + p + "=" + server.getLocalPort());
-            Thread acceptor = daemon("load-accept").newThread(() -> acceptLoop(server, handlers));
-            acceptor.start();
+            System.out.println("port." + p + "=" + server.port());
         }
         AtomicLongArray opened = new AtomicLongArray(portCount);
         AtomicLongArray timeouts = new AtomicLongArray(portCount);
@@ -52,7 +45,7 @@ public final class MixedLoad {
                     int port = (thread + i) % portCount;
                     char mode = i % 50 == 7 ? 's' : i % 10 == 3 ? 'c' : 'a';
                     try {
-                        Socket socket = Client.connect(servers.get(port).getLocalPort());
+                        Socket socket = Client.connect(servers.get(port).port());
                         opened.incrementAndGet(port);
                         socket.setSoTimeout(mode == 's' ? 20 : 10_000);
                         socket.getOutputStream().write(new byte[] {(byte) mode, '\n'});
@@ -89,46 +82,8 @@ public final class MixedLoad {
             System.out.println("clean." + p + "=" + clean.get(p));
         }
         System.out.println("failed=" + failed.get(0));
-        for (ServerSocket server : servers) {
+        for (ModeServer server : servers) {
             server.close();
         }
-    }
-
-    private static void acceptLoop(ServerSocket server, ExecutorService handlers) {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                handlers.execute(() -> serve(socket));
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    /** Reads the mode line, then answers (a, c) or stays silent until the client closes (s); c closes first. */
-    private static void serve(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            String mode = Client.readLine(in);
-            if (mode == null) {
-                return;
-            }
-            if (!mode.equals("s")) {
-                socket.getOutputStream().write("ok\n".getBytes());
-            }
-            if (!mode.equals("c")) {
-                in.read(); // until the client closes
-            }
-        } catch (IOException gone) {
-            // the client went away: nothing to serve
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

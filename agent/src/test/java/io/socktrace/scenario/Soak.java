@@ -21,16 +21,15 @@ public final class Soak {
         long end = System.nanoTime() + minutes * 60_000_000_000L;
         AtomicLong made = new AtomicLong();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        try (LoopbackServer answering = new LoopbackServer(LoopbackServer.Behaviour.ANSWER);
-             LoopbackServer silent = new LoopbackServer(LoopbackServer.Behaviour.SILENT)) {
+        try (ModeServer server = new ModeServer(16)) {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 Thread worker = new Thread(() -> {
                     for (long i = 0; System.nanoTime() < end; i++) {
                         boolean timeout = i % 100 == 42;
-                        try (Socket socket = Client.connect(timeout ? silent.port() : answering.port())) {
+                        try (Socket socket = Client.connect(server.port())) {
                             socket.setSoTimeout(timeout ? 5 : 10_000);
-                            Client.request(socket);
+                            Client.request(socket, timeout ? "s" : "a");
                         } catch (java.net.SocketTimeoutException expected) {
                             // one in a hundred, on purpose
                         } catch (java.io.IOException e) {

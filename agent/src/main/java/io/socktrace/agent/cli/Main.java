@@ -49,7 +49,8 @@ public final class Main {
     /** Runs one command and returns what it prints. */
     static String run(List<String> args) throws CliException {
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
-            return USAGE + options();
+            return "socktrace " + version() + ": shows which code closes and reopens a JVM's TCP connections, and why\n\n"
+                    + USAGE + options();
         }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());

@@ -151,7 +151,9 @@ class AttachIT {
 
         Cli help = cli(javaHome, "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().startsWith("usage: java -jar socktrace-agent.jar COMMAND [ARGS]"), help.out());
+        assertTrue(help.out().startsWith("socktrace "), help.out());
+        assertTrue(help.out().contains("\nusage: java -jar socktrace-agent.jar COMMAND [ARGS]\n"), help.out());
+        assertEquals(0, cli(javaHome).exit(), "no arguments: usage and version");
         Cli reportHelp = cli(javaHome, "report", "--help");
         assertEquals(0, reportHelp.exit());
         assertTrue(reportHelp.out().startsWith("usage: report PID [--format text|json] [--output FILE]"));
