@@ -59,14 +59,6 @@ final class ConnectionTable<V> {
         return new ArrayList<>(open.values());
     }
 
-    int size() {
-        return open.size();
-    }
-
-    int capacity() {
-        return capacity;
-    }
-
     /** Stored key: weak, identity-compared; equal only to itself once cleared. */
     private static final class WeakKey extends WeakReference<Object> {
 

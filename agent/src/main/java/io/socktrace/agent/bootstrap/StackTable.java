@@ -97,10 +97,6 @@ public final class StackTable {
         return dropped.sum();
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /**
      * Walks the live frames and interns the stack. Stacks are told apart by class and bytecode index per frame
      * (plus the outermost frame's method), which the walker has at hand; a frame's caller and class fix its method,

@@ -148,11 +148,6 @@ public final class Installer {
         return false;
     }
 
-    /** Whether the instrumentation is installed. */
-    public boolean installed() {
-        return gate != null;
-    }
-
     /**
      * Lets {@code java.base} read the bootstrap classes, and opens the packages in {@link #OPENED_PACKAGES} to them
      * only (the unnamed module of the bootstrap loader, which holds nothing else an application controls), so that

@@ -1,0 +1,154 @@
+package io.socktrace.bench.wire;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/** The client side of each throughput workload: what one thread repeats, against the echo or the silent port. */
+public enum Workload {
+
+    /** Request/response on one long-lived {@code java.net.Socket}. */
+    SOCKET_REQUEST_RESPONSE("requests/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+            Socket socket = connectedSocket(echo);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            byte[] request = Message.request();
+            byte[] response = new byte[Message.SIZE];
+            return new Operation() {
+                @Override
+                public void run() throws IOException {
+                    out.write(request);
+                    Message.readFully(in, response);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    socket.close();
+                }
+            };
+        }
+    },
+
+    /** Request/response on one long-lived blocking {@code SocketChannel}. */
+    CHANNEL_REQUEST_RESPONSE("requests/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+            SocketChannel channel = SocketChannel.open(echo);
+            channel.socket().setTcpNoDelay(true);
+            ByteBuffer request = ByteBuffer.allocateDirect(Message.SIZE).put(Message.request());
+            ByteBuffer response = ByteBuffer.allocateDirect(Message.SIZE);
+            return new Operation() {
+                @Override
+                public void run() throws IOException {
+                    Message.writeFully(channel, request);
+                    Message.readFully(channel, response);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
+        }
+    },
+
+    /** Connect, one request/response, close, with {@code java.net.Socket}. */
+    SOCKET_CHURN("connections/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) {
+            byte[] request = Message.request();
+            byte[] response = new byte[Message.SIZE];
+            return new Operation() {
+                @Override
+                public void run() throws IOException {
+                    try (Socket socket = connectedSocket(echo)) {
+                        socket.getOutputStream().write(request);
+                        Message.readFully(socket.getInputStream(), response);
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    },
+
+    /** Connect, one request/response, close, with a blocking {@code SocketChannel}. */
+    CHANNEL_CHURN("connections/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) {
+            ByteBuffer request = ByteBuffer.allocateDirect(Message.SIZE).put(Message.request());
+            ByteBuffer response = ByteBuffer.allocateDirect(Message.SIZE);
+            return new Operation() {
+                @Override
+                public void run() throws IOException {
+                    try (SocketChannel channel = SocketChannel.open(echo)) {
+                        channel.socket().setTcpNoDelay(true);
+                        Message.writeFully(channel, request);
+                        Message.readFully(channel, response);
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    },
+
+    /** A read with {@code SO_TIMEOUT} 1 ms on one connection to a server that never answers: one timeout per run. */
+    SOCKET_READ_TIMEOUT("timeouts/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+            Socket socket = connectedSocket(silent);
+            socket.setSoTimeout(1);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[Message.SIZE];
+            return new Operation() {
+                @Override
+                public void run() throws IOException {
+                    try {
+                        int n = in.read(buffer);
+                        throw new IOException("the silent server answered (" + n + ")");
+                    } catch (SocketTimeoutException expected) {
+                        // the operation being measured
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    socket.close();
+                }
+            };
+        }
+    };
+
+    private final String unit;
+
+    Workload(String unit) {
+        this.unit = unit;
+    }
+
+    /** What the workload's rate counts. */
+    public String unit() {
+        return unit;
+    }
+
+    /** Opens what one client thread needs (its connection, for the long-lived workloads). */
+    abstract Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException;
+
+    private static Socket connectedSocket(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(address);
+        return socket;
+    }
+}
