@@ -64,9 +64,17 @@ final class ModeServer implements AutoCloseable {
         }
     }
 
+    /** Stops accepting and waits (bounded) until every connection has been closed on this side too. */
     @Override
     public void close() throws IOException {
         server.close();
-        handlers.shutdownNow();
+        handlers.shutdown();
+        try {
+            if (!handlers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                handlers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -38,6 +38,7 @@ public final class TlsLayers {
             System.out.println("layered=" + Client.request(layered) + " " + layered.getSession().getProtocol());
             closeLayered(layered);
             System.out.println("plainClosed=" + plain.isClosed());
+            serving.join(10_000); // the server side has closed both before the report at exit
         }
     }
 
@@ -49,8 +50,9 @@ public final class TlsLayers {
         socket.close();
     }
 
+    /** Serves the two connections of the scenario, each until its client closes. */
     static void serve(SSLServerSocket server) {
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 2; i++) {
             try (Socket client = server.accept()) {
                 InputStream in = client.getInputStream();
                 Client.readLine(in);
