@@ -18,6 +18,10 @@ public final class JmxProbe {
             }
             MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName("socktrace:type=Recorder");
+            // the agent registers its bean in the background, off the start-up path: a JMX client may have to wait
+            for (int i = 0; i < 200 && !beans.isRegistered(name); i++) {
+                Thread.sleep(50);
+            }
             System.out.println("recording=" + beans.getAttribute(name, "Recording"));
             System.out.println("opened=" + beans.getAttribute(name, "Opened"));
             System.out.println("accepted=" + beans.getAttribute(name, "Accepted"));
