@@ -61,13 +61,16 @@ public final class ConnectionRecord {
         return endpoint;
     }
 
-    void read(long now, long n) {
+    /** Records a read of {@code n} bytes (-1 at end of stream); returns whether this was the end of stream event. */
+    boolean read(long now, long n) {
         if (n > 0) {
             lastReadNanos = now;
             bytesRead += n;
         } else if (n < 0 && eofNanos == 0) {
             eofNanos = now; // NioSocketImpl latches EOF; only the first -1 is the event
+            return true;
         }
+        return false;
     }
 
     void asyncReadStarted(long now, int timeoutMillis) {

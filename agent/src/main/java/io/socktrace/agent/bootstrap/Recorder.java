@@ -218,13 +218,8 @@ public final class Recorder {
             return;
         }
         long now = Clock.nanos();
-        if (n >= 0) {
-            record.read(now, n);
-        } else if (record.eofNanos == 0) { // NioSocketImpl latches EOF: only the first -1 is the event
-            record.read(now, n);
-            if (publishing(ConnectionEvent.Kind.END_OF_STREAM)) {
-                publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
-            }
+        if (record.read(now, n) && publishing(ConnectionEvent.Kind.END_OF_STREAM)) {
+            publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
         }
     }
 
