@@ -374,9 +374,19 @@ public final class Recorder {
         if (endpoints.size() >= settings.maxEndpoints()) {
             return otherEndpoints;
         }
-        EndpointAggregate created = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
-        EndpointAggregate prior = endpoints.putIfAbsent(endpoint, created);
-        return prior != null ? prior : created;
+        // rare (at most maxEndpoints times): check and add under one lock so that racing threads cannot overshoot
+        synchronized (endpoints) {
+            aggregate = endpoints.get(endpoint);
+            if (aggregate != null) {
+                return aggregate;
+            }
+            if (endpoints.size() >= settings.maxEndpoints()) {
+                return otherEndpoints;
+            }
+            aggregate = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
+            endpoints.put(endpoint, aggregate);
+            return aggregate;
+        }
     }
 
     private static String threadName() {

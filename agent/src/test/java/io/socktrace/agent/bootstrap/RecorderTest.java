@@ -252,6 +252,36 @@ class RecorderTest {
     }
 
     @Test
+    void threadsRacingToNewEndpointsNeverOvershootTheEndpointCap() throws Exception {
+        // each round, 16 threads open their first connection to 16 different endpoints at the same instant
+        int threads = 16;
+        for (int round = 0; round < 200; round++) {
+            Recorder r = new Recorder(new RecorderSettings(1_000, 2, 64, 32, 1, 5_000_000_000L));
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<Thread> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), 20000 + t);
+                Thread worker = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        return;
+                    }
+                    r.closing(connect(r, to, 40000));
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                worker.join(10_000);
+            }
+            RecordingSnapshot s = r.snapshot();
+            assertEquals(3, s.endpoints().size(), "two endpoints and 'other', round " + round);
+            assertEquals(threads - 2, s.lumpedConnections(), "round " + round);
+        }
+    }
+
+    @Test
     void aSocketCollectedWithoutCloseIsReportedAsALeakAndNotRetained() throws Exception {
         Recorder r = recorder(5_000_000_000L);
         Object socket = connect(r, SERVER, 40000);
