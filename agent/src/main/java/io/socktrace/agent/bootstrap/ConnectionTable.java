@@ -5,6 +5,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Values (open connections, pending connects) by socket implementation object, compared by identity and held weakly, so that the agent
@@ -16,6 +17,8 @@ final class ConnectionTable<V> {
     private final ConcurrentHashMap<Object, V> open = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final int capacity;
+    /** Entries held or being added: reserved before the put so that racing adds never overshoot the capacity. */
+    private final AtomicInteger size = new AtomicInteger();
 
     ConnectionTable(int capacity) {
         this.capacity = capacity;
@@ -23,10 +26,13 @@ final class ConnectionTable<V> {
 
     /** Starts tracking {@code socket}; false if the table is full. */
     boolean add(Object socket, V record) {
-        if (open.size() >= capacity) {
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
             return false;
         }
-        open.put(new WeakKey(socket, collected), record);
+        if (open.put(new WeakKey(socket, collected), record) != null) {
+            size.decrementAndGet(); // replaced a stale entry for the same socket: no new slot taken
+        }
         return true;
     }
 
@@ -37,7 +43,11 @@ final class ConnectionTable<V> {
 
     /** Stops tracking {@code socket}; returns its record only to the first caller, so a close is counted once. */
     V remove(Object socket) {
-        return open.remove(new LookupKey(socket));
+        V record = open.remove(new LookupKey(socket));
+        if (record != null) {
+            size.decrementAndGet();
+        }
+        return record;
     }
 
     /** Records of sockets garbage collected while still open; each is returned once. */
@@ -46,6 +56,7 @@ final class ConnectionTable<V> {
         for (Object key; (key = collected.poll()) != null; ) {
             V record = open.remove(key);
             if (record != null) {
+                size.decrementAndGet();
                 if (records == null) {
                     records = new ArrayList<>();
                 }

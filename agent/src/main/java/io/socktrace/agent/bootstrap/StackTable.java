@@ -60,6 +60,18 @@ public final class StackTable {
         if (stacks.size() >= capacity) {
             return null;
         }
+        return create(key, frames, truncated);
+    }
+
+    /** Rare (at most {@code capacity} times): checked and added under one lock, so racing threads never overshoot. */
+    private synchronized StackTrace create(FrameKey key, StackFrame[] frames, boolean truncated) {
+        StackTrace stack = stacks.get(key);
+        if (stack != null) {
+            return stack;
+        }
+        if (stacks.size() >= capacity) {
+            return null;
+        }
         int n = key.classes.length;
         String[] methods = new String[n];
         String[] files = new String[n];
@@ -69,13 +81,8 @@ public final class StackTable {
             files[i] = frames[i].getFileName();
             lines[i] = frames[i].getLineNumber();
         }
-        // putIfAbsent rather than computeIfAbsent: no lambda (and no bootstrap method) on the socket path;
-        // a lost race only leaves a gap in the ids
         StackTrace created = new StackTrace(lastId.incrementAndGet(), key.classes, methods, files, lines, truncated);
-        StackTrace prior = stacks.putIfAbsent(key, created);
-        if (prior != null) {
-            return prior;
-        }
+        stacks.put(key, created);
         byId.put(created.id, created);
         return created;
     }
