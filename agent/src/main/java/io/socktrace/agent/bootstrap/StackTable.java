@@ -23,7 +23,16 @@ public final class StackTable {
     /** Frames of the agent itself; only the top of the stack can hold them, and they are cut off. */
     private static final String AGENT_PACKAGE = "io.socktrace.agent.";
 
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    /** Frames a capture usually walks: the agent's own, the JDK's socket code and the caller's nearest frames. */
+    private static final int USUAL_DEPTH = 16;
+
+    /**
+     * Reflection frames are shown because filtering them costs a check on every frame walked (a fifth of a walk on
+     * JDK 17), and they are real frames of the caller's stack; the estimate sizes the first batch so that a usual
+     * stack is fetched in one go without allocating frame buffers for the deepest ones.
+     */
+    private static final StackWalker WALKER =
+            StackWalker.getInstance(java.util.Set.of(StackWalker.Option.SHOW_REFLECT_FRAMES), USUAL_DEPTH);
 
     private final ConcurrentHashMap<FrameKey, StackTrace> stacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, StackTrace> byId = new ConcurrentHashMap<>();
@@ -129,15 +138,22 @@ public final class StackTable {
                 }
                 frame = null;
             }
-            StackFrame[] frames = new StackFrame[maxDepth];
-            String[] classes = new String[maxDepth];
-            int[] bcis = new int[maxDepth];
+            int size = Math.min(maxDepth, USUAL_DEPTH); // grown as needed: most stacks are far shorter than maxDepth
+            StackFrame[] frames = new StackFrame[size];
+            String[] classes = new String[size];
+            int[] bcis = new int[size];
             int n = 0;
             boolean truncated = false;
             while (frame != null) {
                 if (n == maxDepth) {
                     truncated = true;
                     break;
+                }
+                if (n == frames.length) {
+                    size = Math.min(maxDepth, 2 * size);
+                    frames = Arrays.copyOf(frames, size);
+                    classes = Arrays.copyOf(classes, size);
+                    bcis = Arrays.copyOf(bcis, size);
                 }
                 frames[n] = frame;
                 classes[n] = frame.getClassName();
@@ -146,7 +162,8 @@ public final class StackTable {
                 frame = it.hasNext() ? it.next() : null;
             }
             String outermost = n == 0 ? "" : frames[n - 1].getMethodName();
-            FrameKey key = new FrameKey(Arrays.copyOf(classes, n), Arrays.copyOf(bcis, n), outermost);
+            FrameKey key = new FrameKey(n == size ? classes : Arrays.copyOf(classes, n),
+                    n == size ? bcis : Arrays.copyOf(bcis, n), outermost);
             return intern(key, frames, truncated);
         }
     }

@@ -1,10 +1,14 @@
 package io.socktrace.agent.instrument;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -32,13 +36,12 @@ public final class BootstrapInjector {
         if (isInjected()) {
             return;
         }
-        // createTempFile makes the file readable by its owner only, so no one else can swap the classes
-        Path jar = Files.createTempFile("socktrace-bootstrap-", ".jar");
+        Path jar = createPrivateFile();
         jar.toFile().deleteOnExit();
         String prefix = BOOTSTRAP_PACKAGE.replace('.', '/') + "/";
         int copied = 0;
         try (JarFile agent = new JarFile(agentJar.toFile());
-             JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+             JarOutputStream out = new JarOutputStream(new FileOutputStream(jar.toFile()))) {
             for (Enumeration<JarEntry> entries = agent.entries(); entries.hasMoreElements(); ) {
                 JarEntry entry = entries.nextElement();
                 if (entry.getName().startsWith(prefix) && entry.getName().endsWith(".class")) {
@@ -57,6 +60,33 @@ public final class BootstrapInjector {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
         if (!isInjected()) {
             throw new IOException("bootstrap classes appended from " + jar + " but not visible");
+        }
+    }
+
+    /**
+     * A new file in the temporary directory, readable and writable by its owner only, so that no one else can swap
+     * the classes. Not {@code Files.createTempFile}: its random name comes from {@code SecureRandom}, whose set-up
+     * reads the security properties through {@code Files.newInputStream}, which on JDK 25 loads
+     * {@code SocketChannelImpl}; a socket class loaded during premain would force the instrumentation to be built
+     * before {@code main} instead of in the background. The name need not be secret: the file is created only if
+     * it does not exist ({@code O_EXCL}), never followed through a link.
+     */
+    private static Path createPrivateFile() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] ownerOnly = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        long unique = System.nanoTime() ^ ((long) System.identityHashCode(dir) << 32);
+        for (int attempt = 0; ; attempt++) {
+            Path file = dir.resolve("socktrace-bootstrap-" + Long.toHexString(unique + attempt) + ".jar");
+            try {
+                return Files.createFile(file, ownerOnly);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 15) {
+                    throw taken;
+                }
+            }
         }
     }
 

@@ -6,10 +6,11 @@ import io.socktrace.agent.bootstrap.Recorder;
 import io.socktrace.agent.bootstrap.StackTable;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
 import java.io.BufferedWriter;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,8 +41,10 @@ public final class TraceWriter implements ConnectionListener {
 
     /** Creates (or truncates) the trace file and starts its writer thread. */
     public static TraceWriter start(Path path, Recorder recorder) throws IOException {
+        // java.io rather than Files.newBufferedWriter, which on JDK 25 loads SocketChannelImpl during premain and so
+        // forces the instrumentation to be built before main (see BootstrapInjector)
         TraceWriter writer = new TraceWriter(recorder, new BufferedWriter(
-                Files.newBufferedWriter(path, StandardCharsets.UTF_8), 64 * 1024));
+                new OutputStreamWriter(new FileOutputStream(path.toFile()), StandardCharsets.UTF_8), 64 * 1024));
         writer.thread.start();
         return writer;
     }

@@ -20,7 +20,7 @@ record Plan(String name, int pairs, long warmupMillis, long measureMillis, int s
             List<Long> heapCheckpoints, long heapMaxSeconds, List<String> jmhOptions, boolean jfrOnEveryCase) {
 
     static Plan full() {
-        return new Plan("full", 5, 800, 1000, 10, 10, List.of(100_000L, 1_000_000L), 240,
+        return new Plan("full", 5, 5000, 1500, 10, 10, List.of(100_000L, 1_000_000L), 240,
                 List.of("-f", "1", "-wi", "2", "-w", "500ms", "-i", "4", "-r", "500ms"), true);
     }
 

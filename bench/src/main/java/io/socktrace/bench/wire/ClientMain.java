@@ -108,18 +108,23 @@ public final class ClientMain {
                 window.go.await();
                 long measureStart = window.start;
                 long measureEnd = window.end;
-                long now = System.nanoTime();
-                while (now < measureStart) {
-                    op.run();
-                    now = System.nanoTime();
-                }
-                long started = now;
-                long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                // one loop, one call site for warm-up and measurement: the stack an agent sees never changes at the
+                // start of the window (a new stack there would cost a recompilation inside the measured time)
+                long started = 0;
+                long allocatedBefore = 0;
                 long count = 0;
+                boolean measuring = false;
+                long now = System.nanoTime();
                 while (now < measureEnd) {
                     op.run();
-                    count++;
                     now = System.nanoTime();
+                    if (measuring) {
+                        count++;
+                    } else if (now >= measureStart) {
+                        measuring = true;
+                        started = now;
+                        allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                    }
                 }
                 allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
                 measuredNanos = now - started;
