@@ -9,17 +9,19 @@ import io.socktrace.agent.bootstrap.StackTable.StackTrace;
  *
  * @param stack       the most frequent stack, or {@code null} if none was kept
  * @param count       events with that stack
- * @param total       events of this kind at the endpoint
+ * @param total       events of this kind at the endpoint whose stack was captured
+ * @param notSampled  events of this kind whose stack was not captured (above the stack rate)
  * @param frame       index of the first frame outside the JDK, -1 if none
  * @param caller      index of the next frame outside the JDK, -1 if none
  * @param application index of the first frame outside the JDK and outside {@code frame}'s package, -1 if none
  */
-public record Attribution(StackTrace stack, long count, long total, int frame, int caller, int application) {
+public record Attribution(StackTrace stack, long count, long total, long notSampled, int frame, int caller,
+                          int application) {
 
     /** {@code pkg.Class.method(File.java:88)}, or a statement that no stack is known. */
     public String where() {
         if (stack == null) {
-            return "(stack not kept: stack table full)";
+            return total == 0 && notSampled > 0 ? "(no stack sampled)" : "(stack not kept: stack table full)";
         }
         return frame >= 0 ? stack.frame(frame) : stack.frame(0) + " (JDK code only)";
     }

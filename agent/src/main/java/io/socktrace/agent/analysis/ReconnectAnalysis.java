@@ -151,9 +151,14 @@ public final class ReconnectAnalysis {
     private static Attribution attribute(Map<Integer, Long> counts, Map<Integer, StackTrace> stacks,
                                          Libraries libraries) {
         long total = 0;
+        long notSampled = 0;
         int best = StackTable.NO_STACK;
         long bestCount = 0;
         for (Map.Entry<Integer, Long> entry : counts.entrySet()) {
+            if (entry.getKey() == StackTable.NOT_SAMPLED) {
+                notSampled = entry.getValue();
+                continue;
+            }
             total += entry.getValue();
             boolean better = entry.getValue() > bestCount
                     || (entry.getValue() == bestCount && entry.getKey() < best);
@@ -164,12 +169,12 @@ public final class ReconnectAnalysis {
         }
         StackTrace stack = stacks.get(best);
         if (stack == null) {
-            return new Attribution(null, 0, total, -1, -1, -1);
+            return new Attribution(null, 0, total, notSampled, -1, -1, -1);
         }
         int frame = Frames.firstOutsideJdk(stack);
         int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame);
         int application = frame < 0 ? -1 : Frames.application(stack, frame, libraries);
-        return new Attribution(stack, bestCount, total, frame, caller, application);
+        return new Attribution(stack, bestCount, total, notSampled, frame, caller, application);
     }
 
     private static int mostFrequent(Map<Integer, Long> counts) {

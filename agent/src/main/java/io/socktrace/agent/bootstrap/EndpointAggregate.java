@@ -134,7 +134,9 @@ final class EndpointAggregate {
     }
 
     private static void increment(Map<Integer, Long> counts, int stackId) {
-        add(counts, counts.containsKey(stackId) || counts.size() < STACKS_PER_ROLE ? stackId : StackTable.NO_STACK);
+        boolean kept = stackId == StackTable.NOT_SAMPLED || counts.containsKey(stackId)
+                || counts.size() < STACKS_PER_ROLE;
+        add(counts, kept ? stackId : StackTable.NO_STACK);
     }
 
     /** {@code counts[key]++}, spelled out: no lambdas (and so no bootstrap methods) on the socket path. */

@@ -40,6 +40,7 @@ public final class Recorder {
     private final ConnectionTable<ConnectionRecord> connections;
     private final ConnectionTable<PendingConnect> pending;
     private final StackTable stacks;
+    private final StackSampler sampler;
     private final ConcurrentHashMap<Endpoint, EndpointAggregate> endpoints = new ConcurrentHashMap<>();
     private final EndpointAggregate otherEndpoints;
     private final ConcurrentHashMap<InetSocketAddress, Endpoint> remoteCache = new ConcurrentHashMap<>();
@@ -58,6 +59,7 @@ public final class Recorder {
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
         this.stacks = new StackTable(settings.maxStacks(), settings.stackDepth());
+        this.sampler = new StackSampler(settings.stackRate());
         this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings.cycles(), settings.reconnectWindowNanos());
     }
 
@@ -422,6 +424,9 @@ public final class Recorder {
     /** The current stack's id; a failure to capture costs the stack, never the event. */
     private int captureStack() {
         try {
+            if (!sampler.sample()) {
+                return StackTable.NOT_SAMPLED;
+            }
             Faults.check(Faults.Fault.STACK);
             return stacks.capture();
         } catch (Throwable error) {
@@ -448,7 +453,7 @@ public final class Recorder {
         }
         snapshots.sort(Comparator.comparing(s -> s.endpoint().toString()));
         return new RecordingSnapshot(startMicros, Clock.epochMicros(Clock.nanos()), settings, snapshots,
-                stacks.stacks(), stacks.dropped(), untrackedConnections.sum(), lumpedConnections.sum(),
-                eventsDropped.sum(), errors.sum(), lastError);
+                stacks.stacks(), stacks.dropped(), sampler.skipped(), untrackedConnections.sum(),
+                lumpedConnections.sum(), eventsDropped.sum(), errors.sum(), lastError);
     }
 }

@@ -10,7 +10,14 @@ package io.socktrace.agent.bootstrap;
  * @param stackDepth         frames kept per stack
  * @param cycles             closed connections kept in full per endpoint
  * @param reconnectWindowNanos how soon after a close a new connection to the same endpoint counts as a reconnect
+ * @param stackRate          stack captures per second at most, beyond which stacks are sampled; 0 for every stack
  */
 public record RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,
-                               long reconnectWindowNanos) {
+                               long reconnectWindowNanos, int stackRate) {
+
+    /** Settings that capture every stack. */
+    public RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,
+                            long reconnectWindowNanos) {
+        this(maxConnections, maxEndpoints, maxStacks, stackDepth, cycles, reconnectWindowNanos, 0);
+    }
 }

@@ -20,6 +20,9 @@ public final class StackTable {
 
     public static final int NO_STACK = 0;
 
+    /** The id of an event whose stack was not captured, by sampling (see {@code StackSampler}). */
+    public static final int NOT_SAMPLED = -1;
+
     /** Frames of the agent itself; only the top of the stack can hold them, and they are cut off. */
     private static final String AGENT_PACKAGE = "io.socktrace.agent.";
 

@@ -104,6 +104,11 @@ public final class AgentConfig {
         return (Integer) values.get(Option.MAX_STACKS);
     }
 
+    /** Stack captures per second at most; 0 for every stack. */
+    public int stackRate() {
+        return (Integer) values.get(Option.STACK_RATE);
+    }
+
     public int maxEndpoints() {
         return (Integer) values.get(Option.MAX_ENDPOINTS);
     }
@@ -122,6 +127,7 @@ public final class AgentConfig {
         for (Map.Entry<Option, Object> entry : values.entrySet()) {
             Object value = entry.getValue();
             String shown = entry.getKey() == Option.RECONNECT_WINDOW ? ((Long) value / 1_000_000) + "ms"
+                    : entry.getKey() == Option.STACK_RATE && value.equals(0) ? "all"
                     : value instanceof java.util.List ? String.join(":", libraries()) : String.valueOf(value);
             out.append(out.length() == 0 ? "" : ",").append(entry.getKey().key()).append('=').append(shown);
         }

@@ -99,6 +99,13 @@ public enum Option {
             return integer(value, 16, 1_000_000);
         }
     },
+    STACK_RATE("stackRate", "1000", "N|all",
+            "stack traces captured per second at most; above it connects and closes are sampled (counts stay exact)") {
+        @Override
+        Object parse(String value) {
+            return value.equals("all") ? 0 : integer(value, 1, 10_000_000);
+        }
+    },
     MAX_ENDPOINTS("maxEndpoints", "1024", "1..100000",
             "remote endpoints reported separately; the rest are reported together as 'other'") {
         @Override

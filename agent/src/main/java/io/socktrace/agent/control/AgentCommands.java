@@ -98,7 +98,8 @@ public final class AgentCommands {
                 + "instrumented classes: " + runtime.installer().transformed() + "\n"
                 + "connections: " + t.opened() + " opened, " + t.accepted() + " accepted, " + t.closed() + " closed, "
                 + t.open() + " open, " + t.failedConnects() + " failed to connect, " + t.reconnects() + " reconnects\n"
-                + "endpoints: " + snapshot.endpoints().size() + ", distinct stacks: " + snapshot.stacks().size() + "\n"
+                + "endpoints: " + snapshot.endpoints().size() + ", distinct stacks: " + snapshot.stacks().size()
+                + ", stacks not sampled: " + snapshot.stacksNotSampled() + "\n"
                 + "dropped: " + snapshot.stacksDropped() + " stacks, " + snapshot.untrackedConnections()
                 + " untracked connections, " + snapshot.eventsDropped() + " trace events\n"
                 + "agent errors: " + snapshot.agentErrors()

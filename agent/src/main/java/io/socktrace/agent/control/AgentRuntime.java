@@ -128,7 +128,8 @@ public final class AgentRuntime {
 
     private static Recorder newRecorder(AgentConfig config) {
         Recorder recorder = new Recorder(new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
-                config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos()));
+                config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos(),
+                config.stackRate()));
         if (config.jfr() && JfrEvents.available()) {
             recorder.addListener(new JfrEvents());
         }

@@ -10,6 +10,7 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.bootstrap.StackTable;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
 import io.socktrace.agent.bootstrap.Transport;
 import java.util.List;
@@ -56,9 +57,11 @@ public final class JsonReport {
         json.name("limits").beginObject()
                 .field("maxConnections", s.maxConnections()).field("maxEndpoints", s.maxEndpoints())
                 .field("maxStacks", s.maxStacks()).field("stackDepth", s.stackDepth()).field("cycles", s.cycles())
-                .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000).endObject();
+                .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000)
+                .field("stackRate", s.stackRate()).endObject();
         json.name("dropped").beginObject()
-                .field("stacks", r.stacksDropped()).field("untrackedConnections", r.untrackedConnections())
+                .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
+                .field("untrackedConnections", r.untrackedConnections())
                 .field("lumpedConnections", r.lumpedConnections()).field("traceEvents", r.eventsDropped()).endObject();
         json.name("agent").beginObject().field("errors", r.agentErrors()).field("lastError", r.lastAgentError())
                 .endObject();
@@ -130,6 +133,7 @@ public final class JsonReport {
                 .field("stackId", a.stack().id())
                 .field("count", a.count())
                 .field("of", a.total())
+                .field("notSampled", a.notSampled())
                 .endObject();
     }
 
@@ -155,8 +159,8 @@ public final class JsonReport {
                 .field("requestInFlight", c.requestInFlight())
                 .field("closedAtMicros", c.closedMicros())
                 .field("closeThread", c.closeThread())
-                .field("closeStackId", c.closeStackId())
-                .field("connectStackId", c.connectStackId())
+                .field("closeStackId", Math.max(StackTable.NO_STACK, c.closeStackId()))
+                .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
                 .field("reopenedAfterMicros", c.reopenedGapMicros())
                 .endObject();
     }

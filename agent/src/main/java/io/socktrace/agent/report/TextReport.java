@@ -168,8 +168,8 @@ public final class TextReport {
     private static void attribution(StringBuilder out, String role, Attribution a) {
         out.append("  ").append(String.format(Locale.ROOT, "%-13s", role)).append(a.where());
         if (a.stack() != null) {
-            out.append("   ").append(a.count()).append(" of ").append(a.total()).append("  [s")
-                    .append(a.stack().id()).append(']');
+            out.append("   ").append(a.count()).append(" of ").append(a.total())
+                    .append(a.notSampled() > 0 ? " sampled" : "").append("  [s").append(a.stack().id()).append(']');
         }
         out.append('\n');
         String caller = a.calledFrom();
@@ -228,6 +228,10 @@ public final class TextReport {
         if (r.stacksDropped() > 0) {
             out.append(", ").append(r.stacksDropped()).append(" captures not kept: maxStacks=")
                     .append(r.settings().maxStacks()).append(" reached");
+        }
+        if (r.stacksNotSampled() > 0) {
+            out.append(", ").append(r.stacksNotSampled()).append(" connects and closes not sampled: above stackRate=")
+                    .append(r.settings().stackRate()).append("/s; counts stay exact, stacks are a sample");
         }
         out.append(")\n");
         for (StackTrace stack : r.stacks()) {

@@ -44,7 +44,7 @@ class ReconnectAnalysisTest {
 
     static RecordingSnapshot recording(EndpointSnapshot... endpoints) {
         return new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, 0, null);
+                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, 0, 0, null);
     }
 
     static Map<CloseCause, Long> causes(Object... causeAndCount) {
@@ -111,7 +111,7 @@ class ReconnectAnalysisTest {
                 new int[] {1575, 130, 420, 380, 27, 12});
         EndpointSnapshot e = endpoint(5432, 2, 1, 0, causes(CloseCause.NO_ERROR, 2), 0, Map.of());
         RecordingSnapshot r = new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 0),
-                List.of(e), List.of(CONNECT, pooled), 0, 0, 0, 0, 0, null);
+                List.of(e), List.of(CONNECT, pooled), 0, 0, 0, 0, 0, 0, null);
 
         Attribution closer = ReconnectAnalysis.analyze(r).get(0).closer();
         assertEquals("com.zaxxer.hikari.pool.PoolBase.quietlyCloseConnection(PoolBase.java:130)", closer.where());

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The recorder driven directly, with plain objects standing in for socket implementations. */
@@ -281,6 +282,63 @@ class RecorderTest {
             assertEquals(threads - 4, s.untrackedConnections(), "round " + round);
             assertEquals(4, s.endpoints().stream().mapToLong(EndpointSnapshot::open).sum(), "round " + round);
         }
+    }
+
+    @Test
+    void aboveTheStackRateStacksAreSampledAndCountsStayExact() {
+        // stackRate=10/s: one capture per 100 ms window; 2,000 connections in well under a window
+        Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 3, 5_000_000_000L, 10));
+        for (int i = 0; i < 1_000; i++) {
+            r.closing(connect(r, SERVER, 40000 + i));
+        }
+        RecordingSnapshot s = r.snapshot();
+        EndpointSnapshot e = s.endpoints().get(0);
+        assertEquals(1_000, e.opened());
+        assertEquals(1_000, e.closed());
+        long sampledCloses = e.closeStacks().entrySet().stream().filter(c -> c.getKey() > 0)
+                .mapToLong(Map.Entry::getValue).sum();
+        long unsampledCloses = e.closeStacks().getOrDefault(StackTable.NOT_SAMPLED, 0L);
+        assertEquals(1_000, sampledCloses + unsampledCloses, e.closeStacks().toString());
+        assertTrue(sampledCloses <= 2, "captures bounded by the rate: " + e.closeStacks());
+        // one connect and one close per connection, each either captured or not sampled
+        long captured = s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum();
+        assertEquals(2_000, captured + s.stacksNotSampled());
+        assertTrue(captured >= 1 && captured <= 3, "captured " + captured); // one per window, at most 3 windows
+    }
+
+    @Test
+    void sampledStacksIncludeBothConnectsAndClosesWithinTheRate() {
+        // stackRate=100/s for 350 ms of churn: each window samples at random, so the regular connect-close pattern
+        // cannot alias with it and leave the closes without stacks
+        Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 3, 5_000_000_000L, 100));
+        long start = Clock.nanos();
+        int n = 0;
+        while (Clock.nanos() - start < 350_000_000L && n < 2_000_000) {
+            r.closing(connect(r, SERVER, 40000 + (n++ & 0x3fff)));
+        }
+        double seconds = (Clock.nanos() - start) / 1e9;
+        RecordingSnapshot s = r.snapshot();
+        EndpointSnapshot e = s.endpoints().get(0);
+        assertEquals(n, e.opened());
+        long captured = s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum();
+        assertEquals(2L * n, captured + s.stacksNotSampled());
+        assertTrue(captured <= 10 * (Math.ceil(seconds * 10) + 1), captured + " captures in " + seconds + " s");
+        long sampledCloses = e.closeStacks().entrySet().stream().filter(c -> c.getKey() > 0)
+                .mapToLong(Map.Entry::getValue).sum();
+        long sampledReconnects = e.reconnectStacks().entrySet().stream().filter(c -> c.getKey() > 0)
+                .mapToLong(Map.Entry::getValue).sum();
+        assertTrue(sampledCloses > 0 && sampledReconnects > 0, e.closeStacks() + " " + e.reconnectStacks());
+    }
+
+    @Test
+    void everyStackIsCapturedBelowTheStackRate() {
+        Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 3, 5_000_000_000L, 1_000_000));
+        for (int i = 0; i < 1_000; i++) {
+            r.closing(connect(r, SERVER, 40000 + i));
+        }
+        RecordingSnapshot s = r.snapshot();
+        assertEquals(0, s.stacksNotSampled());
+        assertEquals(2_000, s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum());
     }
 
     @Test

@@ -31,7 +31,7 @@ class TextReportTest {
                 Map.of(), Map.of(1000, 2L), new long[] {1_000_000, 1_000_000}, new long[] {200, 200},
                 new long[] {100, 100}, new long[] {1_000_000, 1_000_000}, new Cycle[0], 0);
         return new RecordingSnapshot(0, 3_500_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(e), List.of(CLOSE), 3, 0, 0, 0, 1, "java.lang.IllegalStateException: test");
+                List.of(e), List.of(CLOSE), 3, 0, 0, 0, 0, 1, "java.lang.IllegalStateException: test");
     }
 
     @Test

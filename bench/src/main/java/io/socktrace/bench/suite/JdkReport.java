@@ -10,6 +10,8 @@ final class JdkReport {
     final Table budgets = new Table("workload", "baseline", "with socktrace", "ratio / difference", "budget",
             "verdict");
     final Table jfr = new Table("workload", "baseline", "JFR socket events", "JFR ratio", "socktrace ratio");
+    final Table allStacks = new Table("workload", "baseline", "socktrace, stackRate=all", "ratio",
+            "default (stackRate=1000) ratio");
     final Table allocation = new Table("workload", "baseline B/op", "with socktrace B/op", "socktrace adds B/op");
     final List<String> sections = new ArrayList<>();
     final List<String> missed = new ArrayList<>();

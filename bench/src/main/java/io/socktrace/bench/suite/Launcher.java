@@ -97,9 +97,11 @@ final class Launcher {
     RunFiles variantOptions(Variant variant) throws IOException {
         int run = runs.incrementAndGet();
         switch (variant) {
-            case SOCKTRACE: {
+            case SOCKTRACE:
+            case SOCKTRACE_ALL_STACKS: {
                 Path report = workDir.resolve("report-" + run + ".txt");
-                return new RunFiles(List.of("-javaagent:" + agentJar + "=report=" + report), report, null);
+                String options = "=report=" + report + (variant == Variant.SOCKTRACE_ALL_STACKS ? ",stackRate=all" : "");
+                return new RunFiles(List.of("-javaagent:" + agentJar + options), report, null);
             }
             case JFR: {
                 Path recording = workDir.resolve("socket-io-" + run + ".jfr");

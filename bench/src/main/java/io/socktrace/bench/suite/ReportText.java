@@ -20,6 +20,12 @@ final class ReportText {
                     + " traces, instead of socktrace (same runs, same rounds):\n\n");
             out.append(report.jfr.render()).append('\n');
         }
+        if (report.allStacks.hasRows()) {
+            out.append("Churn capturing every stack (stackRate=all) rather than at most 1000 a second, the default"
+                    + " (same runs, same rounds): what exact stack attribution costs at thousands of connections"
+                    + " a second:\n\n");
+            out.append(report.allStacks.render()).append('\n');
+        }
         if (report.allocation.hasRows()) {
             out.append("Allocation by the client threads per operation (median; a churn operation is a whole"
                     + " connection):\n\n");

@@ -17,21 +17,27 @@ import java.util.regex.Pattern;
  */
 final class ThroughputBench {
 
-    /** One row of the table: a workload, its client threads, its budget, and whether JFR is compared on it. */
-    record Case(String id, String label, Workload workload, int threads, double minRatio, boolean compareJfr) {
+    /**
+     * One row of the table: a workload, its client threads, its budget, whether JFR is compared on it, and whether
+     * socktrace capturing every stack is (only churn captures stacks faster than the default rate).
+     */
+    record Case(String id, String label, Workload workload, int threads, double minRatio, boolean compareJfr,
+                boolean compareAllStacks) {
     }
 
     static final List<Case> CASES = List.of(
-            new Case("socket-rr", "1. request/response, Socket", Workload.SOCKET_REQUEST_RESPONSE, 1, 0.98, true),
+            new Case("socket-rr", "1. request/response, Socket", Workload.SOCKET_REQUEST_RESPONSE, 1, 0.98, true,
+                    false),
             new Case("channel-rr", "1. request/response, SocketChannel", Workload.CHANNEL_REQUEST_RESPONSE, 1, 0.98,
+                    true, false),
+            new Case("socket-churn", "2. churn, Socket, 1 thread", Workload.SOCKET_CHURN, 1, 0.90, true, true),
+            new Case("socket-churn-x8", "2. churn, Socket, 8 threads", Workload.SOCKET_CHURN, 8, 0.90, true, true),
+            new Case("channel-churn", "2. churn, SocketChannel, 1 thread", Workload.CHANNEL_CHURN, 1, 0.90, true,
                     true),
-            new Case("socket-churn", "2. churn, Socket, 1 thread", Workload.SOCKET_CHURN, 1, 0.90, true),
-            new Case("socket-churn-x8", "2. churn, Socket, 8 threads", Workload.SOCKET_CHURN, 8, 0.90, true),
-            new Case("channel-churn", "2. churn, SocketChannel, 1 thread", Workload.CHANNEL_CHURN, 1, 0.90, true),
             new Case("channel-churn-x8", "2. churn, SocketChannel, 8 threads", Workload.CHANNEL_CHURN, 8, 0.90,
-                    true),
+                    true, true),
             new Case("socket-timeout", "3. read timeouts, Socket, SO_TIMEOUT 1 ms", Workload.SOCKET_READ_TIMEOUT, 1,
-                    0.90, false));
+                    0.90, false, false));
 
     private static final Pattern RESULT = Pattern.compile("RESULT rate=([0-9.]+) ops=\\d+ seconds=[0-9.]+ allocPerOp=([0-9.]+)");
     private static final int SERVER_THREADS = 16;
@@ -65,8 +71,13 @@ final class ThroughputBench {
     }
 
     private boolean measure(Case c, boolean compareJfr, JdkReport report) throws IOException, InterruptedException {
-        List<Variant> variants = compareJfr ? List.of(Variant.BASELINE, Variant.SOCKTRACE, Variant.JFR)
-                : List.of(Variant.BASELINE, Variant.SOCKTRACE);
+        List<Variant> variants = new ArrayList<>(List.of(Variant.BASELINE, Variant.SOCKTRACE));
+        if (compareJfr) {
+            variants.add(Variant.JFR);
+        }
+        if (c.compareAllStacks()) {
+            variants.add(Variant.SOCKTRACE_ALL_STACKS);
+        }
         Map<Variant, Samples> rates = new EnumMap<>(Variant.class);
         Map<Variant, Samples> allocations = new EnumMap<>(Variant.class);
         for (Variant v : variants) {
@@ -80,7 +91,7 @@ final class ThroughputBench {
                     progress.say(c.id() + " round " + round + "/" + plan.pairs() + ": " + v.label());
                     Launcher.RunFiles files = launcher.variantOptions(v);
                     double[] result = client(c, files.options(), server);
-                    if (v == Variant.SOCKTRACE) {
+                    if (v == Variant.SOCKTRACE || v == Variant.SOCKTRACE_ALL_STACKS) {
                         agentErrors += Launcher.agentErrors(files.report());
                     }
                     files.delete();
@@ -104,6 +115,12 @@ final class ThroughputBench {
             Samples jfr = rates.get(Variant.JFR);
             report.jfr.row(c.label() + unit, Format.spread(baseline, 0), Format.spread(jfr, 0),
                     Format.ratioWithPairs(jfr.median() / baseline.median(), jfr.ratiosTo(baseline)),
+                    Format.ratio(ratio));
+        }
+        if (c.compareAllStacks()) {
+            Samples all = rates.get(Variant.SOCKTRACE_ALL_STACKS);
+            report.allStacks.row(c.label() + unit, Format.spread(baseline, 0), Format.spread(all, 0),
+                    Format.ratioWithPairs(all.median() / baseline.median(), all.ratiosTo(baseline)),
                     Format.ratio(ratio));
         }
         if (agentErrors > 0) {

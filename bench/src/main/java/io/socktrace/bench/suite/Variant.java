@@ -1,9 +1,13 @@
 package io.socktrace.bench.suite;
 
-/** How a client JVM is started: as it is, with socktrace, or with the JDK's own socket events recorded instead. */
+/**
+ * How a client JVM is started: as it is, with socktrace (default options, or capturing every stack), or with the
+ * JDK's own socket events recorded instead.
+ */
 enum Variant {
     BASELINE("baseline"),
     SOCKTRACE("with socktrace"),
+    SOCKTRACE_ALL_STACKS("with socktrace, stackRate=all"),
     JFR("JFR socket events");
 
     private final String label;
