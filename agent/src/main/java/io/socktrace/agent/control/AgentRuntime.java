@@ -81,9 +81,18 @@ public final class AgentRuntime {
         return runtime;
     }
 
-    /** JMX initialises the platform MBean server, a tenth of a second on a cold JVM: off the start-up path. */
+    /**
+     * JMX initialises the platform MBean server, a tenth of a second of CPU on a cold JVM: off the start-up path,
+     * and only once the instrumentation is in place, so that it never competes with the build the application's
+     * first socket may be waiting for.
+     */
     private static void registerMBeanInBackground(AgentRuntime runtime) {
         Thread registering = new Thread(() -> {
+            try {
+                runtime.installer.awaitInstalled();
+            } catch (InterruptedException e) {
+                return;
+            }
             RecorderMBean bean = RecorderMBean.register(runtime);
             synchronized (runtime) {
                 if (current() == runtime) {

@@ -32,6 +32,11 @@ final class GatedTransformer implements ClassFileTransformer {
         ready.countDown();
     }
 
+    /** Waits (bounded) until the gate is open; false if it is not open by then. */
+    boolean awaitOpen(long seconds) throws InterruptedException {
+        return ready.await(seconds, TimeUnit.SECONDS);
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {

@@ -79,6 +79,14 @@ public final class Installer {
         }
     }
 
+    /** Waits until Byte Buddy's transformer is built, at most as long as a socket class would wait for it. */
+    public void awaitInstalled() throws InterruptedException {
+        GatedTransformer installed = gate;
+        if (installed != null) {
+            installed.awaitOpen(GatedTransformer.WAIT_SECONDS);
+        }
+    }
+
     private ClassFileTransformer build() {
         // Byte Buddy probes sun.misc.Unsafe when its agent builder is first created, which JDK 24+ answers with a
         // warning on standard error; advice needs no class injection, so tell our (relocated) copy not to.

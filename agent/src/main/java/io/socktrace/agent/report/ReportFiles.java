@@ -1,7 +1,9 @@
 package io.socktrace.agent.report;
 
 import io.socktrace.agent.bootstrap.Faults;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -32,7 +34,11 @@ public final class ReportFiles {
             Files.createFile(partial);
         }
         try {
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            // java.io, not Files.writeString: on JDK 25 an NIO file stream loads SocketChannelImpl, and at exit
+            // before the background build is done that load would wait for it
+            try (OutputStream out = new FileOutputStream(partial.toFile())) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
             try {
                 Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException notHere) {

@@ -44,12 +44,7 @@ class ReportFormatsIT {
         assertEquals(0, run.waitFor(), run.stderr());
         String text = Files.readString(file);
 
-        List<Error> errors;
-        try (InputStream schema = getClass().getResourceAsStream("/io/socktrace/agent/report/report-schema.json")) {
-            Schema compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
-            errors = compiled.validate(text, InputFormat.JSON);
-        }
-        assertEquals(List.of(), errors.stream().map(Error::toString).collect(Collectors.toList()), text);
+        assertMatchesSchema(text);
 
         JsonNode report = JSON.readTree(text);
         assertEquals(1, report.get("version").asInt());
@@ -95,6 +90,37 @@ class ReportFormatsIT {
         assertTrue(matched >= 1 && matched == server.get("cycles").size(),
                 "each accepted cycle names its client's port: " + text);
         assertTrue(Files.notExists(dir.resolve("report.json.partial")), "written atomically");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aboveTheStackRateStacksAreSampledAndCountsStayExact(Path javaHome, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("report.json");
+        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + file + ",format=json,stackRate=20")
+                .mainClass("io.socktrace.scenario.MixedLoad", "4", "3000", "1");
+        assertEquals(0, run.waitFor(), run.stderr());
+        String text = Files.readString(file);
+        assertMatchesSchema(text);
+
+        JsonNode report = JSON.readTree(text);
+        assertEquals(20, report.get("limits").get("stackRate").asInt());
+        assertTrue(report.get("dropped").get("stacksNotSampled").asLong() > 0, text);
+        JsonNode endpoint = find(report.get("endpoints"), "127.0.0.1:" + run.printed("port.0"), false);
+        long opened = Long.parseLong(run.printed("opened.0"));
+        assertEquals(opened, endpoint.get("opened").asLong());
+        assertEquals(opened, endpoint.get("closed").asLong());
+        assertEquals(Long.parseLong(run.printed("timeouts.0")), endpoint.get("closesByCause").get("readTimeout").asLong());
+        JsonNode closedBy = endpoint.get("closedBy");
+        assertTrue(closedBy.get("notSampled").asLong() > 0, text);
+        assertEquals(opened, closedBy.get("of").asLong() + closedBy.get("notSampled").asLong(),
+                "every close is either behind a sampled stack or counted as not sampled");
+        long stacksKept = 0;
+        for (JsonNode stack : report.get("stacks")) {
+            stacksKept += stack.get("count").asLong();
+        }
+        // about 20 a second for the few seconds the run lasts (each 100 ms window takes at most 2)
+        assertTrue(stacksKept <= 2 * (report.get("takenAtMicros").asLong() - report.get("startedAtMicros").asLong())
+                / 100_000 + 2, "captures bounded by the rate: " + stacksKept);
     }
 
     @ParameterizedTest
@@ -176,6 +202,15 @@ class ReportFormatsIT {
         Report.Block open = report.endpoint("127.0.0.1:" + run.printed("openPort"));
         assertEquals(1, open.number("  open (\\d+)  via"), open.text());
         assertEquals("no connection closed yet (1 open)", open.line("verdict"));
+    }
+
+    private void assertMatchesSchema(String text) throws Exception {
+        List<Error> errors;
+        try (InputStream schema = getClass().getResourceAsStream("/io/socktrace/agent/report/report-schema.json")) {
+            Schema compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schema);
+            errors = compiled.validate(text, InputFormat.JSON);
+        }
+        assertEquals(List.of(), errors.stream().map(Error::toString).collect(Collectors.toList()), text);
     }
 
     private static JsonNode find(JsonNode endpoints, String key, boolean accepted) {

@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 /** A recorder with the agent's default settings, installed as the one {@link SocketEvents} feeds. */
 final class Recording {
 
-    /** The defaults of {@code maxConnections, maxEndpoints, maxStacks, stackDepth, cycles, reconnectWindow}. */
+    /**
+     * The defaults of {@code maxConnections, maxEndpoints, maxStacks, stackDepth, cycles, reconnectWindow}, but with
+     * every stack captured ({@code stackRate=all}): at JMH's call rates the default rate would sample nearly every
+     * capture away, and these benchmarks are what one capture costs.
+     */
     static final RecorderSettings DEFAULTS = new RecorderSettings(100_000, 1024, 4096, 64, 5,
-            TimeUnit.SECONDS.toNanos(5));
+            TimeUnit.SECONDS.toNanos(5), 0);
 
     static final InetSocketAddress REMOTE = new InetSocketAddress(InetAddress.getLoopbackAddress(), 11211);
 
