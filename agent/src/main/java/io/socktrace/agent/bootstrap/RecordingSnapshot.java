@@ -17,6 +17,6 @@ import java.util.List;
  */
 public record RecordingSnapshot(long startMicros, long takenMicros, RecorderSettings settings,
                                 List<EndpointSnapshot> endpoints, List<StackTable.StackTrace> stacks,
-                                long stacksDropped, long stacksNotSampled, long untrackedConnections, long lumpedConnections,
-                                long eventsDropped, long agentErrors, String lastAgentError) {
+                                long stacksDropped, long stacksNotSampled, long untrackedConnections,
+                                long lumpedConnections, long eventsDropped, long agentErrors, String lastAgentError) {
 }

@@ -23,7 +23,7 @@ final class StackSampler {
     private volatile long windowEnd;
     private volatile long interval = 1;
 
-    /** @param perSecond stack captures per second at most; 0 captures every stack */
+    /** @param perSecond stack captures per second at most (10 or more); 0 captures every stack */
     StackSampler(int perSecond) {
         this.perWindow = perSecond == 0 ? 0 : Math.max(1, perSecond * WINDOW_NANOS / 1_000_000_000L);
         this.windowEnd = Clock.nanos() + WINDOW_NANOS;

@@ -99,11 +99,11 @@ public enum Option {
             return integer(value, 16, 1_000_000);
         }
     },
-    STACK_RATE("stackRate", "1000", "N|all",
+    STACK_RATE("stackRate", "1000", "10..10000000|all",
             "stack traces captured per second at most; above it connects and closes are sampled (counts stay exact)") {
         @Override
         Object parse(String value) {
-            return value.equals("all") ? 0 : integer(value, 1, 10_000_000);
+            return value.equals("all") ? 0 : integer(value, 10, 10_000_000);
         }
     },
     MAX_ENDPOINTS("maxEndpoints", "1024", "1..100000",

@@ -75,7 +75,8 @@ public final class BootstrapInjector {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] ownerOnly = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------"))}
                 : new FileAttribute<?>[0];
         long unique = System.nanoTime() ^ ((long) System.identityHashCode(dir) << 32);
         for (int attempt = 0; ; attempt++) {

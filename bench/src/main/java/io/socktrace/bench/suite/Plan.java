@@ -7,7 +7,8 @@ import java.util.List;
  * smoke (well under a minute per JDK), which only shows that every workload runs.
  *
  * @param pairs            alternated baseline/agent rounds of each throughput workload
- * @param warmupMillis     per throughput run, before measuring
+ * @param warmupMillis     per throughput run, before measuring; multi-threaded runs warm up longer (see
+ *                         {@link #warmupMillis(int)})
  * @param measureMillis    per throughput run, measured
  * @param startupPairs     alternated start-up runs (after one unmeasured run of each)
  * @param attachRepeats    attach/detach cycles, and {@code --version} runs
@@ -18,6 +19,16 @@ import java.util.List;
  */
 record Plan(String name, int pairs, long warmupMillis, long measureMillis, int startupPairs, int attachRepeats,
             List<Long> heapCheckpoints, long heapMaxSeconds, List<String> jmhOptions, boolean jfrOnEveryCase) {
+
+    /**
+     * The warm-up of a run with {@code threads} client threads. With 8 threads (and 16 server threads) on one CPU,
+     * the JIT compiler threads get a small share of it and C2 is still compiling the connect path 9 s after start
+     * (seen with {@code -XX:+PrintCompilation}); more so with the agent, whose code is compiled too. Throughput is
+     * compared once both are compiled, so those runs warm up 2.5 times as long.
+     */
+    long warmupMillis(int threads) {
+        return threads > 1 ? warmupMillis * 5 / 2 : warmupMillis;
+    }
 
     static Plan full() {
         return new Plan("full", 5, 5000, 1500, 10, 10, List.of(100_000L, 1_000_000L), 240,

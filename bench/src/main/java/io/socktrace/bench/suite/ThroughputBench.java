@@ -133,10 +133,10 @@ final class ThroughputBench {
     private double[] client(Case c, List<String> options, EchoServerProcess server)
             throws IOException, InterruptedException {
         List<String> command = launcher.java(true, jvmOptions(options), "io.socktrace.bench.wire.ClientMain",
-                c.workload().name(), c.threads(), plan.warmupMillis(), plan.measureMillis(), server.echoPort(),
-                server.silentPort());
+                c.workload().name(), c.threads(), plan.warmupMillis(c.threads()), plan.measureMillis(),
+                server.echoPort(), server.silentPort());
         try (ChildProcess client = ChildProcess.start(command, launcher.stderrFile("client"))) {
-            long bound = plan.warmupMillis() + plan.measureMillis() + 60_000;
+            long bound = plan.warmupMillis(c.threads()) + plan.measureMillis() + 60_000;
             ChildProcess.Line line = client.awaitLine(l -> l.startsWith("RESULT") || l.startsWith("ERROR"), bound);
             Matcher m = RESULT.matcher(line.text());
             if (!m.matches()) {
