@@ -100,7 +100,8 @@ final class Launcher {
             case SOCKTRACE:
             case SOCKTRACE_ALL_STACKS: {
                 Path report = workDir.resolve("report-" + run + ".txt");
-                String options = "=report=" + report + (variant == Variant.SOCKTRACE_ALL_STACKS ? ",stackRate=all" : "");
+                String options = "=report=" + report
+                        + (variant == Variant.SOCKTRACE_ALL_STACKS ? ",stackRate=all" : "");
                 return new RunFiles(List.of("-javaagent:" + agentJar + options), report, null);
             }
             case JFR: {
