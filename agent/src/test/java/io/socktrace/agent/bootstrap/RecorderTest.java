@@ -288,20 +288,17 @@ class RecorderTest {
     void aboveTheStackRateStacksAreSampledAndCountsStayExact() {
         // stackRate=10/s: one capture per 100 ms window; 2,000 connections in well under a window
         Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 3, 5_000_000_000L, 10));
-        for (int i = 0; i < 1_000; i++) {
-            r.closing(connect(r, SERVER, 40000 + i));
-        }
+        openAndClose(r, 1_000);
         RecordingSnapshot s = r.snapshot();
         EndpointSnapshot e = s.endpoints().get(0);
         assertEquals(1_000, e.opened());
         assertEquals(1_000, e.closed());
-        long sampledCloses = e.closeStacks().entrySet().stream().filter(c -> c.getKey() > 0)
-                .mapToLong(Map.Entry::getValue).sum();
+        long sampledCloses = withStack(e.closeStacks());
         long unsampledCloses = e.closeStacks().getOrDefault(StackTable.NOT_SAMPLED, 0L);
         assertEquals(1_000, sampledCloses + unsampledCloses, e.closeStacks().toString());
         assertTrue(sampledCloses <= 2, "captures bounded by the rate: " + e.closeStacks());
         // one connect and one close per connection, each either captured or not sampled
-        long captured = s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum();
+        long captured = captured(s);
         assertEquals(2_000, captured + s.stacksNotSampled());
         assertTrue(captured >= 1 && captured <= 3, "captured " + captured); // one per window, at most 3 windows
     }
@@ -320,25 +317,37 @@ class RecorderTest {
         RecordingSnapshot s = r.snapshot();
         EndpointSnapshot e = s.endpoints().get(0);
         assertEquals(n, e.opened());
-        long captured = s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum();
+        long captured = captured(s);
         assertEquals(2L * n, captured + s.stacksNotSampled());
         assertTrue(captured <= 10 * (Math.ceil(seconds * 10) + 1), captured + " captures in " + seconds + " s");
-        long sampledCloses = e.closeStacks().entrySet().stream().filter(c -> c.getKey() > 0)
-                .mapToLong(Map.Entry::getValue).sum();
-        long sampledReconnects = e.reconnectStacks().entrySet().stream().filter(c -> c.getKey() > 0)
-                .mapToLong(Map.Entry::getValue).sum();
+        long sampledCloses = withStack(e.closeStacks());
+        long sampledReconnects = withStack(e.reconnectStacks());
         assertTrue(sampledCloses > 0 && sampledReconnects > 0, e.closeStacks() + " " + e.reconnectStacks());
     }
 
     @Test
     void everyStackIsCapturedBelowTheStackRate() {
         Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 3, 5_000_000_000L, 1_000_000));
-        for (int i = 0; i < 1_000; i++) {
-            r.closing(connect(r, SERVER, 40000 + i));
-        }
+        openAndClose(r, 1_000);
         RecordingSnapshot s = r.snapshot();
         assertEquals(0, s.stacksNotSampled());
-        assertEquals(2_000, s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum());
+        assertEquals(2_000, captured(s));
+    }
+
+    private static void openAndClose(Recorder r, int connections) {
+        for (int i = 0; i < connections; i++) {
+            r.closing(connect(r, SERVER, 40000 + i));
+        }
+    }
+
+    /** Events of one role counted under a captured stack (not "not sampled", not "no stack"). */
+    private static long withStack(Map<Integer, Long> stacksOfRole) {
+        return stacksOfRole.entrySet().stream().filter(c -> c.getKey() > 0).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Captures behind the stacks kept. */
+    private static long captured(RecordingSnapshot s) {
+        return s.stacks().stream().mapToLong(StackTable.StackTrace::count).sum();
     }
 
     @Test
