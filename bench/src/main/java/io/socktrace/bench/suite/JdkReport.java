@@ -13,6 +13,7 @@ final class JdkReport {
     final Table allStacks = new Table("workload", "baseline", "socktrace, stackRate=all", "ratio",
             "default (stackRate=1000) ratio");
     final Table allocation = new Table("workload", "baseline B/op", "with socktrace B/op", "socktrace adds B/op");
+    final Table warmup = new Table("workload", "warm-up in seconds per variant: median (min..max)");
     final List<String> sections = new ArrayList<>();
     final List<String> missed = new ArrayList<>();
     final List<String> failures = new ArrayList<>();

@@ -7,8 +7,9 @@ import java.util.List;
  * smoke (well under a minute per JDK), which only shows that every workload runs.
  *
  * @param pairs            alternated baseline/agent rounds of each throughput workload
- * @param warmupMillis     per throughput run, before measuring; multi-threaded runs warm up longer (see
- *                         {@link #warmupMillis(int)})
+ * @param warmupMillis     per throughput run, the least warm-up before measuring; then it goes on until the JIT
+ *                         compiler is quiet (see {@code ClientMain})
+ * @param maxWarmupMillis  per throughput run, the most warm-up, compiler quiet or not
  * @param measureMillis    per throughput run, measured
  * @param startupPairs     alternated start-up runs (after one unmeasured run of each)
  * @param attachRepeats    attach/detach cycles, and {@code --version} runs
@@ -17,32 +18,23 @@ import java.util.List;
  * @param jmhOptions       iterations and times of the micro-benchmarks
  * @param jfrOnEveryCase   whether JFR is compared on every workload that has the comparison, or on the first only
  */
-record Plan(String name, int pairs, long warmupMillis, long measureMillis, int startupPairs, int attachRepeats,
-            List<Long> heapCheckpoints, long heapMaxSeconds, List<String> jmhOptions, boolean jfrOnEveryCase) {
-
-    /**
-     * The warm-up of a run with {@code threads} client threads. With 8 threads (and 16 server threads) on one CPU,
-     * the JIT compiler threads get a small share of it and C2 is still compiling the connect path 9 s after start
-     * (seen with {@code -XX:+PrintCompilation}); more so with the agent, whose code is compiled too. Throughput is
-     * compared once both are compiled, so those runs warm up 2.5 times as long.
-     */
-    long warmupMillis(int threads) {
-        return threads > 1 ? warmupMillis * 5 / 2 : warmupMillis;
-    }
+record Plan(String name, int pairs, long warmupMillis, long maxWarmupMillis, long measureMillis, int startupPairs,
+            int attachRepeats, List<Long> heapCheckpoints, long heapMaxSeconds, List<String> jmhOptions,
+            boolean jfrOnEveryCase) {
 
     static Plan full() {
-        return new Plan("full", 5, 5000, 1500, 10, 10, List.of(100_000L, 1_000_000L), 240,
+        return new Plan("full", 5, 5000, 30_000, 3000, 10, 10, List.of(100_000L, 1_000_000L), 240,
                 List.of("-f", "1", "-wi", "2", "-w", "500ms", "-i", "4", "-r", "500ms"), true);
     }
 
     /** The same plan with another number of throughput rounds (to look closer at one workload). */
     Plan withPairs(int newPairs) {
-        return new Plan(name + ", " + newPairs + " pairs", newPairs, warmupMillis, measureMillis, startupPairs,
-                attachRepeats, heapCheckpoints, heapMaxSeconds, jmhOptions, jfrOnEveryCase);
+        return new Plan(name + ", " + newPairs + " pairs", newPairs, warmupMillis, maxWarmupMillis, measureMillis,
+                startupPairs, attachRepeats, heapCheckpoints, heapMaxSeconds, jmhOptions, jfrOnEveryCase);
     }
 
     static Plan quick() {
-        return new Plan("quick", 1, 400, 400, 1, 1, List.of(2_000L, 10_000L), 30,
+        return new Plan("quick", 1, 400, 400, 400, 1, 1, List.of(2_000L, 10_000L), 30,
                 List.of("-f", "1", "-wi", "1", "-w", "100ms", "-i", "1", "-r", "100ms"), false);
     }
 }

@@ -30,10 +30,10 @@ final class ProfileRun {
             progress.say("profile " + c.id() + " with socktrace under JFR sampling");
             List<String> command = launcher.java(true,
                     ThroughputBench.jvmOptions(launcher.profileOptions(jfr)), "io.socktrace.bench.wire.ClientMain",
-                    c.workload().name(), c.threads(), plan.warmupMillis(c.threads()), measureMillis, server.echoPort(),
-                    server.silentPort());
+                    c.workload().name(), c.threads(), plan.warmupMillis(), measureMillis, server.echoPort(),
+                    server.silentPort(), plan.maxWarmupMillis());
             try (ChildProcess client = ChildProcess.start(command, launcher.stderrFile("profile"))) {
-                if (client.waitFor(plan.warmupMillis(c.threads()) + measureMillis + 120_000) != 0) {
+                if (client.waitFor(plan.maxWarmupMillis() + measureMillis + 120_000) != 0) {
                     throw client.failure("profiled client failed");
                 }
             }

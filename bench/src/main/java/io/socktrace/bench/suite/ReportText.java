@@ -31,6 +31,11 @@ final class ReportText {
                     + " connection):\n\n");
             out.append(report.allocation.render()).append('\n');
         }
+        if (report.warmup.hasRows()) {
+            out.append("Warm-up of each run: at least the plan's minimum, then until the JIT compiler had been quiet"
+                    + " for 2 s (at most the plan's maximum), so that every variant is measured compiled:\n\n");
+            out.append(report.warmup.render()).append('\n');
+        }
         for (String section : report.sections) {
             out.append(section.stripTrailing()).append("\n\n");
         }

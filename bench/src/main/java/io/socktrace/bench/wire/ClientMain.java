@@ -11,12 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client JVM of one throughput run: {@code THREADS} threads (named {@code client-N}) repeat a {@link Workload}
- * for a warm-up, then for a fixed measured time (both timed from when every thread has completed its first
- * operation), and it prints one line,
- * {@code RESULT rate=R ops=N seconds=S allocPerOp=B}: operations per second summed over the threads, and bytes the
- * client threads allocated per operation while measured (which shows the agent's allocation per event).
+ * through a warm-up, then for a fixed measured time, and it prints one line,
+ * {@code RESULT rate=R ops=N seconds=S allocPerOp=B warmup=W}: operations per second summed over the threads, bytes
+ * the client threads allocated per operation while measured (which shows the agent's allocation per event), and
+ * the seconds of warm-up.
  *
- * <p>Usage: {@code ClientMain WORKLOAD THREADS WARMUP_MS MEASURE_MS ECHO_PORT SILENT_PORT}.
+ * <p>The warm-up starts once every thread has completed one operation, lasts at least {@code WARMUP_MS}, and then
+ * goes on until the JIT compiler has been quiet for {@link JitQuiet#QUIET_NANOS} (at most {@code MAX_WARMUP_MS}):
+ * on one CPU shared with many busy threads the compiler gets a small share of it, and a fixed warm-up would compare
+ * a JVM still compiling with one that has finished. The same rule for every variant: each is measured compiled.
+ *
+ * <p>Usage: {@code ClientMain WORKLOAD THREADS WARMUP_MS MEASURE_MS ECHO_PORT SILENT_PORT [MAX_WARMUP_MS]}
+ * (without {@code MAX_WARMUP_MS}, the warm-up is exactly {@code WARMUP_MS}).
  */
 public final class ClientMain {
 
@@ -32,7 +38,9 @@ public final class ClientMain {
         InetSocketAddress echo = new InetSocketAddress(loopback, Integer.parseInt(args[4]));
         InetSocketAddress silent = new InetSocketAddress(loopback, Integer.parseInt(args[5]));
 
-        // The clock starts once every thread has completed one operation: an agent that installs itself in the
+        long maxWarmupNanos = args.length > 6 ? TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[6])) : warmupNanos;
+
+        // The warm-up starts once every thread has completed one operation: an agent that installs itself in the
         // background may hold the first socket operation until it is ready, and that wait must not eat the warm-up.
         MeasuredThread.Window window = new MeasuredThread.Window(threads);
         List<MeasuredThread> workers = new ArrayList<>();
@@ -45,16 +53,17 @@ public final class ClientMain {
             System.out.println("ERROR the first operations did not complete within 60 s");
             System.exit(1);
         }
-        window.start = System.nanoTime() + warmupNanos;
-        window.end = window.start + measureNanos;
+        long warmupStart = System.nanoTime();
         window.go.countDown();
+        long measureStart = JitQuiet.await(warmupStart + warmupNanos, warmupStart + maxWarmupNanos);
+        window.span = new MeasuredThread.Span(measureStart, measureStart + measureNanos);
         double rate = 0;
         long ops = 0;
         long allocated = 0;
         long longestNanos = 0;
         for (MeasuredThread worker : workers) {
             // bounded: every worker stops at the end of the measured time, plus one operation
-            worker.join(TimeUnit.NANOSECONDS.toMillis(warmupNanos + measureNanos) + 30_000);
+            worker.join(TimeUnit.NANOSECONDS.toMillis(measureNanos) + 30_000);
             if (worker.isAlive() || worker.failure != null) {
                 System.out.println("ERROR " + worker.getName() + ": "
                         + (worker.failure != null ? worker.failure : "did not finish"));
@@ -65,8 +74,9 @@ public final class ClientMain {
             allocated += worker.allocatedBytes;
             longestNanos = Math.max(longestNanos, worker.measuredNanos);
         }
-        System.out.println(String.format(Locale.ROOT, "RESULT rate=%.1f ops=%d seconds=%.3f allocPerOp=%.1f",
-                rate, ops, longestNanos / 1e9, ops == 0 ? 0.0 : (double) allocated / ops));
+        System.out.println(String.format(Locale.ROOT,
+                "RESULT rate=%.1f ops=%d seconds=%.3f allocPerOp=%.1f warmup=%.1f", rate, ops, longestNanos / 1e9,
+                ops == 0 ? 0.0 : (double) allocated / ops, (measureStart - warmupStart) / 1e9));
     }
 
     /** Runs its operation until the end of the measured window, counting only what falls inside it. */
@@ -75,12 +85,15 @@ public final class ClientMain {
         private static final com.sun.management.ThreadMXBean THREADS =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-        /** The measured window, shared by the threads: set once all are ready, published by {@code go}. */
+        /** When the threads measure: set by the main thread once warmed up. */
+        record Span(long start, long end) {
+        }
+
+        /** Shared by the threads: {@code go} starts the warm-up, {@code span} ends it. */
         static final class Window {
             final CountDownLatch ready;
             final CountDownLatch go = new CountDownLatch(1);
-            long start;
-            long end;
+            volatile Span span;
 
             Window(int threads) {
                 ready = new CountDownLatch(threads);
@@ -106,24 +119,30 @@ public final class ClientMain {
                 op.run();
                 window.ready.countDown();
                 window.go.await();
-                long measureStart = window.start;
-                long measureEnd = window.end;
                 // one loop, one call site for warm-up and measurement: the stack an agent sees never changes at the
                 // start of the window (a new stack there would cost a recompilation inside the measured time)
                 long started = 0;
+                long end = 0;
                 long allocatedBefore = 0;
                 long count = 0;
                 boolean measuring = false;
-                long now = System.nanoTime();
-                while (now < measureEnd) {
+                long now;
+                while (true) {
                     op.run();
                     now = System.nanoTime();
                     if (measuring) {
                         count++;
-                    } else if (now >= measureStart) {
-                        measuring = true;
-                        started = now;
-                        allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                        if (now >= end) {
+                            break;
+                        }
+                    } else {
+                        Span span = window.span;
+                        if (span != null && now >= span.start()) {
+                            measuring = true;
+                            started = now;
+                            end = span.end();
+                            allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                        }
                     }
                 }
                 allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
