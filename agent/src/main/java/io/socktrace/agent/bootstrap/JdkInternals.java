@@ -1,6 +1,9 @@
 package io.socktrace.agent.bootstrap;
 
+import java.io.FileDescriptor;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,7 +11,8 @@ import java.net.InetSocketAddress;
 /**
  * Reads the few private JDK fields that tie the layers of one connection together: a {@code Socket} to its
  * {@code SocketImpl}, a wrapping impl to its delegate, a layered {@code SSLSocket} to the socket under it, a
- * channel's socket adaptor to its channel, an accepted impl to its peer address. The agent opens the packages
+ * channel's socket adaptor to its channel, an accepted impl to its peer address, a connected impl to its local
+ * address. The agent opens the packages
  * concerned to this (bootstrap) module when it installs; the handles are resolved on first use (never at start-up,
  * which would load the socket classes early), and if that fails every lookup answers {@code null} and the
  * connection is simply not resolved.
@@ -79,6 +83,26 @@ public final class JdkInternals {
         return address == null ? null : new InetSocketAddress(address, (int) h.port.get(impl));
     }
 
+    /**
+     * The local address of a connected {@code NioSocketImpl} with one {@code getsockname}, where
+     * {@code getOption(SO_BINDADDR)} takes the impl's lock and makes two; {@code null} if unavailable (the impl is
+     * closed, or the JDK has no such method).
+     */
+    static InetAddress localAddressOf(Object socketImpl) {
+        Handles h = handles();
+        if (h == null || h.localInetAddress == null || !h.nioSocketImpl.isInstance(socketImpl)) {
+            return null;
+        }
+        try {
+            FileDescriptor fd = (FileDescriptor) h.fd.get((java.net.SocketImpl) socketImpl);
+            return fd == null ? null : (InetAddress) h.localInetAddress.invokeExact(fd);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable closedAlready) { // the IOException of a closed descriptor
+            return null;
+        }
+    }
+
     private static final class Handles {
 
         final Class<?> nioSocketImpl = Class.forName("sun.nio.ch.NioSocketImpl", false, null);
@@ -92,6 +116,9 @@ public final class JdkInternals {
         final VarHandle sslSelf;
         final VarHandle address;
         final VarHandle port;
+        final VarHandle fd;
+        /** {@code Net.localInetAddress(FileDescriptor)}, private; {@code null} if this JDK has none. */
+        final MethodHandle localInetAddress;
 
         Handles() throws ReflectiveOperationException {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -101,6 +128,19 @@ public final class JdkInternals {
             sslSelf = baseSslSocket == null ? null : field(lookup, baseSslSocket, "self", java.net.Socket.class);
             address = field(lookup, java.net.SocketImpl.class, "address", InetAddress.class);
             port = field(lookup, java.net.SocketImpl.class, "port", int.class);
+            fd = field(lookup, java.net.SocketImpl.class, "fd", FileDescriptor.class);
+            localInetAddress = optionalStatic(lookup, "sun.nio.ch.Net", "localInetAddress",
+                    MethodType.methodType(InetAddress.class, FileDescriptor.class));
+        }
+
+        private static MethodHandle optionalStatic(MethodHandles.Lookup lookup, String owner, String name,
+                                                   MethodType type) {
+            try {
+                Class<?> c = Class.forName(owner, false, null);
+                return MethodHandles.privateLookupIn(c, lookup).findStatic(c, name, type);
+            } catch (ReflectiveOperationException | RuntimeException absent) {
+                return null;
+            }
         }
 
         private static VarHandle field(MethodHandles.Lookup lookup, Class<?> owner, String name, Class<?> type)

@@ -176,6 +176,10 @@ public final class SocketEvents {
     }
 
     private static InetAddress localAddress(Object socket) {
+        InetAddress direct = JdkInternals.localAddressOf(socket);
+        if (direct != null) {
+            return direct;
+        }
         if (socket instanceof SocketOptions) {
             try {
                 Object bound = ((SocketOptions) socket).getOption(SocketOptions.SO_BINDADDR);

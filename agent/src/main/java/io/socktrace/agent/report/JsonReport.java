@@ -120,18 +120,27 @@ public final class JsonReport {
         json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
     }
 
+    /**
+     * {@code null} only when there was no event of the kind; events without a kept stack (none sampled, or the
+     * stack table full) give an object with a {@code null} stack, so that their counts are never lost.
+     */
     private static void attribution(Json json, String name, Attribution a) {
         json.name(name);
-        if (a.stack() == null) {
+        if (a.stack() == null && a.total() == 0 && a.notSampled() == 0) {
             json.value((String) null);
             return;
         }
+        boolean kept = a.stack() != null;
         json.beginObject()
-                .field("frame", a.frame() >= 0 ? a.stack().frame(a.frame()) : null)
+                .field("frame", kept && a.frame() >= 0 ? a.stack().frame(a.frame()) : null)
                 .field("calledFrom", a.calledFrom())
-                .field("application", a.application() >= 0 ? a.stack().frame(a.application()) : null)
-                .field("stackId", a.stack().id())
-                .field("count", a.count())
+                .field("application", kept && a.application() >= 0 ? a.stack().frame(a.application()) : null);
+        if (kept) {
+            json.field("stackId", a.stack().id());
+        } else {
+            json.field("stackId", (String) null);
+        }
+        json.field("count", a.count())
                 .field("of", a.total())
                 .field("notSampled", a.notSampled())
                 .endObject();

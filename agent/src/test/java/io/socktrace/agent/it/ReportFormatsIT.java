@@ -63,6 +63,7 @@ class ReportFormatsIT {
                 .startsWith("io.socktrace.scenario.ReadTimeout.giveUp(ReadTimeout.java:"), text);
         assertTrue(endpoint.get("verdict").asText().startsWith("reconnected 1 time; 2 of 2 closes by this JVM"), text);
         JsonNode cycle = endpoint.get("cycles").get(0);
+        assertEquals("127.0.0.1", cycle.get("localAddress").asText(), text);
         assertEquals("readTimeout", cycle.get("cause").asText());
         assertEquals(300, cycle.get("timeoutMillis").asInt());
         assertTrue(cycle.get("requestInFlight").asBoolean());

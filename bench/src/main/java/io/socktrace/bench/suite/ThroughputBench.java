@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * Workloads 1-3 (and the JFR comparison of 1 and 2): for each, one echo server JVM, then rounds of client JVMs
- * run back to back (baseline, with socktrace, [JFR]), each warming up and then measuring for a fixed time. Client
- * and server are pinned to the same CPU when {@code taskset} exists, which keeps the ratios stable on a noisy
- * machine; alternating the variants spreads any drift evenly over them.
+ * run back to back (baseline, with socktrace, [JFR]), each warming up until its JIT compiler is quiet and then
+ * measuring for a fixed time (see {@code ClientMain}). Client and server are pinned to the same CPU when
+ * {@code taskset} exists, which keeps the ratios stable on a noisy machine; alternating the variants spreads any
+ * drift evenly over them.
  */
 final class ThroughputBench {
 
