@@ -12,10 +12,9 @@ import java.net.InetSocketAddress;
  * Reads the few private JDK fields that tie the layers of one connection together: a {@code Socket} to its
  * {@code SocketImpl}, a wrapping impl to its delegate, a layered {@code SSLSocket} to the socket under it, a
  * channel's socket adaptor to its channel, an accepted impl to its peer address, a connected impl to its local
- * address. The agent opens the packages
- * concerned to this (bootstrap) module when it installs; the handles are resolved on first use (never at start-up,
- * which would load the socket classes early), and if that fails every lookup answers {@code null} and the
- * connection is simply not resolved.
+ * address. The agent opens the packages concerned to this (bootstrap) module when it installs; the handles are
+ * resolved on first use (never at start-up, which would load the socket classes early), and if that fails every
+ * lookup answers {@code null} and the connection is simply not resolved.
  */
 public final class JdkInternals {
 
