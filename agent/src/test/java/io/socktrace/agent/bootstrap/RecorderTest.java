@@ -236,11 +236,13 @@ class RecorderTest {
         for (int i = 0; i < 20; i++) {
             r.closing(connect(r, SERVER, 40000 + i));
         }
+        List<Object> open = new java.util.ArrayList<>(); // reachable: a collected socket would free its slot
         for (int i = 0; i < 20; i++) {
-            connect(r, SERVER, 41000 + i); // left open: 16 tracked, 4 beyond maxConnections
+            open.add(connect(r, SERVER, 41000 + i)); // left open: 16 tracked, 4 beyond maxConnections
         }
-        connect(r, OTHER, 42000); // beyond maxEndpoints=1: lumped with "other" (and beyond maxConnections)
+        open.add(connect(r, OTHER, 42000)); // beyond maxEndpoints=1: lumped with "other" (and beyond maxConnections)
         RecordingSnapshot s = r.snapshot();
+        java.lang.ref.Reference.reachabilityFence(open);
         EndpointSnapshot server = s.endpoints().stream().filter(e -> e.endpoint().port() == 11211).findFirst().get();
         assertEquals(40, server.opened());
         assertEquals(20, server.closed());
@@ -260,15 +262,18 @@ class RecorderTest {
             Recorder r = new Recorder(new RecorderSettings(4, 2, 64, 32, 1, 5_000_000_000L));
             java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
             List<Thread> workers = new java.util.ArrayList<>();
+            // the sockets stay reachable: one collected mid-round would free its slot (as it should) for another
+            Object[] sockets = new Object[threads];
             for (int t = 0; t < threads; t++) {
                 InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), 20000 + t);
+                int slot = t;
                 Thread worker = new Thread(() -> {
                     try {
                         start.await();
                     } catch (Exception e) {
                         return;
                     }
-                    connect(r, to, 40000); // left open: only 4 are tracked
+                    sockets[slot] = connect(r, to, 40000); // left open: only 4 are tracked
                 });
                 workers.add(worker);
                 worker.start();
@@ -281,6 +286,7 @@ class RecorderTest {
             assertEquals(threads - 2, s.lumpedConnections(), "round " + round);
             assertEquals(threads - 4, s.untrackedConnections(), "round " + round);
             assertEquals(4, s.endpoints().stream().mapToLong(EndpointSnapshot::open).sum(), "round " + round);
+            java.lang.ref.Reference.reachabilityFence(sockets);
         }
     }
 
