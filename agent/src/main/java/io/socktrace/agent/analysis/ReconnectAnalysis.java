@@ -76,7 +76,8 @@ public final class ReconnectAnalysis {
                     + (e.reconnects() == 1 ? " time" : " times"));
         }
         if (e.closed() == 0) {
-            parts.add(e.opened() == 0 ? "never connected" : "no connection closed yet (" + e.open() + " open)");
+            parts.add(e.opened() + e.openedBefore() == 0 ? "never connected"
+                    : "no connection closed yet (" + e.open() + " open)");
         } else {
             parts.add(closes(e, dominant, count, timeoutMillis, medianDelay, medianInFlight, closer));
         }

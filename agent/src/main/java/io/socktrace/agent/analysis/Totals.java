@@ -8,25 +8,27 @@ import java.util.List;
  *
  * @param opened       connections this JVM made
  * @param accepted     connections this JVM accepted
+ * @param openedBefore connections open since before recording, first seen in use (in neither of the above)
  * @param reconnecting endpoints with at least one reconnect
  */
-public record Totals(long opened, long accepted, long closed, long open, long failedConnects, long reconnects,
+public record Totals(long opened, long accepted, long openedBefore, long closed, long open, long failedConnects, long reconnects,
                      long reconnecting) {
 
     public static Totals of(List<EndpointSnapshot> endpoints) {
-        long opened = 0, accepted = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
+        long opened = 0, accepted = 0, openedBefore = 0, closed = 0, open = 0, failed = 0, reconnects = 0, reconnecting = 0;
         for (EndpointSnapshot e : endpoints) {
             if (e.endpoint().accepted()) {
                 accepted += e.opened();
             } else {
                 opened += e.opened();
             }
+            openedBefore += e.openedBefore();
             closed += e.closed();
             open += e.open();
             failed += e.failedConnects();
             reconnects += e.reconnects();
             reconnecting += e.reconnects() > 0 ? 1 : 0;
         }
-        return new Totals(opened, accepted, closed, open, failed, reconnects, reconnecting);
+        return new Totals(opened, accepted, openedBefore, closed, open, failed, reconnects, reconnecting);
     }
 }

@@ -12,18 +12,23 @@ package io.socktrace.agent.bootstrap;
  * @param localPort     the local port, 0 if unknown (failed connects)
  * @param peer          the client's {@code address:port} for accepted connections, else {@code null}
  * @param thread        the thread's name
- * @param stackId       the interned stack ({@link StackTable}), {@link StackTable#NO_STACK} if none was taken
- * @param durationMicros the connect's duration, the blocked read's duration, or the connection's lifetime at close
+ * @param stack         the stack, resolved (a reset may replace the table it came from), or {@code null} if none
+ *                      was taken
+ * @param durationMicros the connect's duration, the blocked read's duration, or the connection's lifetime at close;
+ *                      -1 if unknown (a connection open since before recording)
  * @param timeoutMillis {@code SO_TIMEOUT} for a read timeout, else 0
  * @param detail        the close cause, the failure reason or the error message; may be {@code null}
  * @param requestInFlight for a close: whether a request was in flight
  */
 public record ConnectionEvent(Kind kind, long epochMicros, String endpoint, boolean accepted, String transport,
-                              int localPort, String peer, String thread, int stackId, long durationMicros,
+                              int localPort, String peer, String thread, StackTable.StackTrace stack, long durationMicros,
                               int timeoutMillis, String detail, boolean requestInFlight) {
 
     /** Event kinds; their names are the trace's {@code event} values and the JFR event names' suffixes. */
     public enum Kind {
-        CONNECT, CONNECT_FAILED, ACCEPT, TLS, READ_TIMEOUT, END_OF_STREAM, ERROR, CLOSE
+        CONNECT, CONNECT_FAILED, ACCEPT,
+        /** A connection open since before recording (attach, reset), first seen in use. */
+        OPENED_BEFORE,
+        TLS, READ_TIMEOUT, END_OF_STREAM, ERROR, CLOSE
     }
 }

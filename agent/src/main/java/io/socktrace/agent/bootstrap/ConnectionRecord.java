@@ -18,6 +18,11 @@ public final class ConnectionRecord {
     final long connectedNanos;
     final int connectStackId;
     final String connectThread;
+    /**
+     * Open before recording started (or while the connection table was full): first seen in use, at
+     * {@link #connectedNanos}; when it opened and who opened it are unknown.
+     */
+    final boolean openedBeforeRecording;
     /** The connection carries TLS (an {@code SSLSocket} completed a handshake over it). */
     volatile boolean tls;
     /** Gap since the close this connection replaced, or -1 when it was not a reconnect. Set once under the endpoint lock. */
@@ -45,6 +50,23 @@ public final class ConnectionRecord {
     ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
                      java.net.InetAddress localAddress, int localPort,
                      long connectStartNanos, long connectedNanos, int connectStackId, String connectThread) {
+        this(id, transport, endpoint, peer, localAddress, localPort, connectStartNanos, connectedNanos, connectStackId,
+                connectThread, false);
+    }
+
+    /** A connection first seen in use at {@code seenNanos}, open since before recording. */
+    static ConnectionRecord openedBefore(long id, Transport transport, Endpoint endpoint,
+                                         java.net.InetSocketAddress peer, java.net.InetAddress localAddress,
+                                         int localPort, long seenNanos) {
+        return new ConnectionRecord(id, transport, endpoint, peer, localAddress, localPort, seenNanos, seenNanos,
+                StackTable.NO_STACK, null, true);
+    }
+
+    private ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
+                             java.net.InetAddress localAddress, int localPort, long connectStartNanos,
+                             long connectedNanos, int connectStackId, String connectThread,
+                             boolean openedBeforeRecording) {
+        this.openedBeforeRecording = openedBeforeRecording;
         this.id = id;
         this.transport = transport;
         this.endpoint = endpoint;

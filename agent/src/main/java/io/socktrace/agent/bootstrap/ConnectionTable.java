@@ -36,6 +36,28 @@ final class ConnectionTable<V> {
         return true;
     }
 
+    /**
+     * Starts tracking {@code socket} unless it is tracked already; returns the record tracked now (the existing one
+     * if another thread was first), or {@code null} if the table is full.
+     */
+    V addIfAbsent(Object socket, V record) {
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            return null;
+        }
+        V existing = open.putIfAbsent(new WeakKey(socket, collected), record);
+        if (existing != null) {
+            size.decrementAndGet();
+            return existing;
+        }
+        return record;
+    }
+
+    /** Whether no more connections can be tracked: one read, so that a full table costs untracked sockets nothing. */
+    boolean full() {
+        return size.get() >= capacity;
+    }
+
     /** The record of an open connection, or {@code null} if it is not tracked. The I/O hot path. */
     V get(Object socket) {
         return open.get(new LookupKey(socket));

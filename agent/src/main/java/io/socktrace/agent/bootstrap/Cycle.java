@@ -13,6 +13,7 @@ public final class Cycle {
     private final java.net.InetSocketAddress peer;
     private final java.net.InetAddress localAddress;
     private final int localPort;
+    private final boolean openedBeforeRecording;
     private final long openedMicros;
     private final long connectMicros;
     private final long lastWriteMicros;
@@ -39,8 +40,9 @@ public final class Cycle {
         this.peer = c.peer;
         this.localAddress = c.localAddress;
         this.localPort = c.localPort;
+        this.openedBeforeRecording = c.openedBeforeRecording;
         this.openedMicros = Clock.epochMicros(c.connectStartNanos);
-        this.connectMicros = (c.connectedNanos - c.connectStartNanos) / 1_000;
+        this.connectMicros = c.openedBeforeRecording ? -1 : (c.connectedNanos - c.connectStartNanos) / 1_000;
         this.lastWriteMicros = micros(c.lastWriteNanos);
         this.lastReadMicros = micros(c.lastReadNanos);
         this.bytesWritten = c.bytesWritten;
@@ -88,12 +90,20 @@ public final class Cycle {
         return localPort;
     }
 
-    /** When the connect call started. */
+    /**
+     * Open before recording started: {@link #openedMicros()} is when it was first seen in use, and its connect
+     * (time, duration, stack, thread) is unknown.
+     */
+    public boolean openedBeforeRecording() {
+        return openedBeforeRecording;
+    }
+
+    /** When the connect call started, or for a connection {@link #openedBeforeRecording()}, when it was first seen. */
     public long openedMicros() {
         return openedMicros;
     }
 
-    /** How long the connect call took. */
+    /** How long the connect call took; -1 if unknown ({@link #openedBeforeRecording()}). */
     public long connectMicros() {
         return connectMicros;
     }
@@ -170,8 +180,8 @@ public final class Cycle {
         return reopenedGapMicros;
     }
 
-    /** Lifetime from the start of the connect to the close. */
+    /** Lifetime from the start of the connect to the close; -1 if unknown ({@link #openedBeforeRecording()}). */
     public long lifetimeMicros() {
-        return closedMicros - openedMicros;
+        return openedBeforeRecording ? -1 : closedMicros - openedMicros;
     }
 }

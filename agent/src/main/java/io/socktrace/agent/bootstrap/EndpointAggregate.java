@@ -23,6 +23,7 @@ final class EndpointAggregate {
     private final long reconnectWindowNanos;
 
     private long opened;
+    private long openedBefore;
     private long closed;
     private long reconnects;
     private long failedConnects;
@@ -75,6 +76,12 @@ final class EndpointAggregate {
         }
     }
 
+    /** A connection open since before recording, first seen in use now; not a reconnect of anything. */
+    synchronized void seenOpen(ConnectionRecord record) {
+        openedBefore++;
+        touch(record.connectedNanos);
+    }
+
     synchronized void connectFailed(long startNanos, String reason, int stackId) {
         failedConnects++;
         touch(startNanos);
@@ -100,7 +107,9 @@ final class EndpointAggregate {
         if (causeNanos != 0) {
             closeDelays.add(Math.max(0, closedNanos - causeNanos) / 1_000);
         }
-        lifetimes.add(cycle.lifetimeMicros());
+        if (!cycle.openedBeforeRecording()) {
+            lifetimes.add(cycle.lifetimeMicros());
+        }
         increment(closeStacks, cycle.closeStackId());
         if (cycles.size() == cycleCapacity) {
             cycles.removeFirst();
@@ -146,7 +155,7 @@ final class EndpointAggregate {
     }
 
     synchronized EndpointSnapshot snapshot(int openNow) {
-        return new EndpointSnapshot(endpoint, opened, closed, openNow, reconnects, failedConnects,
+        return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, new EnumMap<>(openedByTransport), Clock.epochMicros(firstNanos),
                 Clock.epochMicros(lastNanos),
                 new EnumMap<>(closesByCause), new LinkedHashMap<>(failuresByReason), new HashMap<>(closeStacks),

@@ -7,6 +7,7 @@ import java.util.Map;
  * A consistent copy of what was recorded about one endpoint. Times are microseconds since the epoch; samples
  * (for medians) are the most recent {@value EndpointAggregate#SAMPLES} values, in microseconds.
  *
+ * @param openedBefore      connections open since before recording, first seen in use (not in {@code opened})
  * @param tlsCloses         closed connections that carried TLS
  * @param openedByTransport connections opened, by the JDK API used
  * @param closeStacks       closing stack id to count; {@link StackTable#NO_STACK} collects those not kept
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param cycles            the most recent closed connections, oldest first
  * @param cyclesDropped     closed connections no longer in {@code cycles}
  */
-public record EndpointSnapshot(Endpoint endpoint, long opened, long closed, int open, long reconnects,
+public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                                long failedConnects, long requestInFlightCloses, long tlsCloses,
                                Map<Transport, Long> openedByTransport, long firstMicros, long lastMicros,
                                Map<CloseCause, Long> closesByCause, Map<String, Long> failuresByReason,

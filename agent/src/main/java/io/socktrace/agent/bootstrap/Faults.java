@@ -18,7 +18,11 @@ public final class Faults {
         /** Rendering a report. */
         REPORT,
         /** Writing a report file. */
-        WRITE
+        WRITE,
+        /** Writing an event to the trace, on its thread. */
+        TRACE,
+        /** Building the instrumentation, on its thread. */
+        BUILD
     }
 
     public static final String PROPERTY = "socktrace.test.faults";

@@ -36,6 +36,9 @@ public final class JdkInternals {
                     handles = new Handles();
                 } catch (Throwable e) {
                     unavailable = true;
+                    AgentHealth.unavailable("the JDK's socket fields", "TLS sockets and channel adaptors are not tied "
+                            + "to their connection, accepted peers and connections opened before recording are not "
+                            + "seen", e);
                 }
             }
             return handles;
@@ -102,6 +105,77 @@ public final class JdkInternals {
         }
     }
 
+    /**
+     * What an open TCP connection not seen opening (opened before recording) says about itself: its transport and
+     * addresses, read from the connection object ({@code NioSocketImpl}, {@code SocketChannelImpl}, an asynchronous
+     * channel); {@code null} if it is not a connected, open TCP connection or cannot be read. Allocates only when
+     * it answers.
+     */
+    static OpenConnection openConnection(Object connection) {
+        Handles h = handles();
+        if (h == null || connection == null) {
+            return null;
+        }
+        try {
+            if (h.nioSocketImpl.isInstance(connection)) {
+                java.net.SocketImpl impl = (java.net.SocketImpl) connection;
+                if ((int) h.implState.get(connection) != h.implConnected) {
+                    return null;
+                }
+                InetAddress remote = (InetAddress) h.address.get(impl);
+                if (remote == null) {
+                    return null;
+                }
+                InetAddress local = localAddressOf(connection);
+                int localPort = (int) h.localPort.get(impl);
+                return new OpenConnection(Transport.SOCKET, new InetSocketAddress(remote, (int) h.port.get(impl)),
+                        local, localPort);
+            }
+            if (h.socketChannelImpl.isInstance(connection)) {
+                if ((int) h.channelState.get(connection) != h.channelConnected) {
+                    return null;
+                }
+                return inet(Transport.SOCKET_CHANNEL, h.channelRemote.get(connection), h.channelLocal.get(connection));
+            }
+            if (h.asyncChannel != null && h.asyncChannel.isInstance(connection)) {
+                if ((int) h.asyncState.get(connection) != h.asyncConnected
+                        || !((java.nio.channels.Channel) connection).isOpen()) {
+                    return null;
+                }
+                return inet(Transport.ASYNC_CHANNEL, h.asyncRemote.get(connection), h.asyncLocal.get(connection));
+            }
+            return null;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable unreadable) {
+            return null;
+        }
+    }
+
+    private static OpenConnection inet(Transport transport, Object remote, Object local) {
+        if (!(remote instanceof InetSocketAddress)) {
+            return null; // a Unix domain channel: socktrace records TCP
+        }
+        InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+        return new OpenConnection(transport, (InetSocketAddress) remote, bound == null ? null : bound.getAddress(),
+                bound == null ? 0 : bound.getPort());
+    }
+
+    /** An open connection's transport and addresses, as read from it. */
+    static final class OpenConnection {
+        final Transport transport;
+        final InetSocketAddress remote;
+        final InetAddress localAddress;
+        final int localPort;
+
+        OpenConnection(Transport transport, InetSocketAddress remote, InetAddress localAddress, int localPort) {
+            this.transport = transport;
+            this.remote = remote;
+            this.localAddress = localAddress;
+            this.localPort = localPort;
+        }
+    }
+
     private static final class Handles {
 
         final Class<?> nioSocketImpl = Class.forName("sun.nio.ch.NioSocketImpl", false, null);
@@ -118,6 +192,18 @@ public final class JdkInternals {
         final VarHandle fd;
         /** {@code Net.localInetAddress(FileDescriptor)}, private; {@code null} if this JDK has none. */
         final MethodHandle localInetAddress;
+        final VarHandle localPort;
+        final VarHandle implState;
+        final int implConnected;
+        final VarHandle channelState;
+        final int channelConnected;
+        final VarHandle channelRemote;
+        final VarHandle channelLocal;
+        final Class<?> asyncChannel = optional("sun.nio.ch.AsynchronousSocketChannelImpl");
+        final VarHandle asyncState;
+        final int asyncConnected;
+        final VarHandle asyncRemote;
+        final VarHandle asyncLocal;
 
         Handles() throws ReflectiveOperationException {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -130,6 +216,25 @@ public final class JdkInternals {
             fd = field(lookup, java.net.SocketImpl.class, "fd", FileDescriptor.class);
             localInetAddress = optionalStatic(lookup, "sun.nio.ch.Net", "localInetAddress",
                     MethodType.methodType(InetAddress.class, FileDescriptor.class));
+            localPort = field(lookup, java.net.SocketImpl.class, "localport", int.class);
+            implState = field(lookup, nioSocketImpl, "state", int.class);
+            implConnected = constant(lookup, nioSocketImpl, "ST_CONNECTED");
+            channelState = field(lookup, socketChannelImpl, "state", int.class);
+            channelConnected = constant(lookup, socketChannelImpl, "ST_CONNECTED");
+            channelRemote = field(lookup, socketChannelImpl, "remoteAddress", java.net.SocketAddress.class);
+            channelLocal = field(lookup, socketChannelImpl, "localAddress", java.net.SocketAddress.class);
+            asyncState = asyncChannel == null ? null : field(lookup, asyncChannel, "state", int.class);
+            asyncConnected = asyncChannel == null ? -1 : constant(lookup, asyncChannel, "ST_CONNECTED");
+            asyncRemote = asyncChannel == null ? null : field(lookup, asyncChannel, "remoteAddress",
+                    InetSocketAddress.class);
+            asyncLocal = asyncChannel == null ? null : field(lookup, asyncChannel, "localAddress",
+                    InetSocketAddress.class);
+        }
+
+        /** A class's {@code static final int} state constant, read rather than copied, in case a JDK renumbers. */
+        private static int constant(MethodHandles.Lookup lookup, Class<?> owner, String name)
+                throws ReflectiveOperationException {
+            return (int) MethodHandles.privateLookupIn(owner, lookup).findStaticVarHandle(owner, name, int.class).get();
         }
 
         private static MethodHandle optionalStatic(MethodHandles.Lookup lookup, String owner, String name,

@@ -130,7 +130,7 @@ public final class SocketEvents {
         }
         try {
             if (thrown != null) {
-                r.connectPendingFailed(channel, Recorder.failureReason(thrown));
+                r.connectPendingFailed(channel, thrown);
             } else if (connected) {
                 InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
                 r.connectFinished(channel, bound == null ? null : bound.getAddress(), bound == null ? 0 : bound.getPort());
@@ -253,6 +253,19 @@ public final class SocketEvents {
         }
         try {
             r.closing(socket);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** A close returned: see {@link Recorder#closed}. */
+    public static void closeEnd(Object socket) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.closed(socket);
         } catch (Throwable error) {
             r.failed(error);
         }

@@ -31,11 +31,14 @@ public final class StackTable {
 
     /**
      * Reflection frames are shown because filtering them costs a check on every frame walked (a fifth of a walk on
-     * JDK 17), and they are real frames of the caller's stack; the estimate sizes the first batch so that a usual
-     * stack is fetched in one go without allocating frame buffers for the deepest ones.
+     * JDK 17), and they are real frames of the caller's stack. Hidden frames (lambda proxies, method handle forms)
+     * are walked only to learn where a call did not come from the caller's bytecode (see {@link FrameCollector})
+     * and are not kept. The estimate sizes the first batch so that a usual stack is fetched in one go without
+     * allocating frame buffers for the deepest ones.
      */
-    private static final StackWalker WALKER =
-            StackWalker.getInstance(java.util.Set.of(StackWalker.Option.SHOW_REFLECT_FRAMES), USUAL_DEPTH);
+    private static final StackWalker WALKER = StackWalker.getInstance(
+            java.util.Set.of(StackWalker.Option.SHOW_REFLECT_FRAMES, StackWalker.Option.SHOW_HIDDEN_FRAMES),
+            USUAL_DEPTH);
 
     private final ConcurrentHashMap<FrameKey, StackTrace> stacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, StackTrace> byId = new ConcurrentHashMap<>();
@@ -117,10 +120,14 @@ public final class StackTable {
     }
 
     /**
-     * Walks the live frames and interns the stack. Stacks are told apart by class and bytecode index per frame
-     * (plus the outermost frame's method), which the walker has at hand; a frame's caller and class fix its method,
-     * so this is as exact as names and lines, and method names, files and lines are resolved once per distinct
-     * stack rather than on every capture. A class rather than a lambda so that it needs no bootstrap methods.
+     * Walks the live frames and interns the stack. A frame is told apart by its class and bytecode index, which
+     * the walker has at hand: when a frame was called by the bytecode of the frame below it, that call site names
+     * the method and the frame's class resolves it, so the method needs no look-up. Where the call came from
+     * elsewhere, the method is looked up (its name, and its line to tell overloads apart) and made part of the key:
+     * the outermost frame (called by the VM), a frame called from native code (reflection on JDK 17, JNI) and a
+     * frame called through hidden frames (lambdas run by one executor, method handles, reflection on JDK 18+).
+     * Hidden frames are recognised by the {@code /} in their class name, which no other class name has, and are
+     * not kept. A class rather than a lambda so that it needs no bootstrap methods.
      */
     private final class FrameCollector implements Function<Stream<StackFrame>, StackTrace> {
 
@@ -145,9 +152,19 @@ public final class StackTable {
             StackFrame[] frames = new StackFrame[size];
             String[] classes = new String[size];
             int[] bcis = new int[size];
+            String[] methods = null; // only for frames whose caller does not fix the method
             int n = 0;
             boolean truncated = false;
             while (frame != null) {
+                String className = frame.getClassName();
+                boolean hidden = className.indexOf('/') >= 0;
+                if (hidden || frame.isNativeMethod()) { // the kept frame below was not called by bytecode
+                    methods = method(methods, size, n - 1, frames, true);
+                }
+                if (hidden) {
+                    frame = it.hasNext() ? it.next() : null;
+                    continue;
+                }
                 if (n == maxDepth) {
                     truncated = true;
                     break;
@@ -157,33 +174,54 @@ public final class StackTable {
                     frames = Arrays.copyOf(frames, size);
                     classes = Arrays.copyOf(classes, size);
                     bcis = Arrays.copyOf(bcis, size);
+                    methods = methods == null ? null : Arrays.copyOf(methods, size);
                 }
                 frames[n] = frame;
-                classes[n] = frame.getClassName();
+                classes[n] = className;
                 bcis[n] = frame.getByteCodeIndex();
                 n++;
                 frame = it.hasNext() ? it.next() : null;
             }
-            String outermost = n == 0 ? "" : frames[n - 1].getMethodName();
+            if (n > 0 && !truncated) {
+                methods = method(methods, size, n - 1, frames, false); // called by the VM
+            }
             FrameKey key = new FrameKey(n == size ? classes : Arrays.copyOf(classes, n),
-                    n == size ? bcis : Arrays.copyOf(bcis, n), outermost);
+                    n == size ? bcis : Arrays.copyOf(bcis, n),
+                    methods == null ? null : n == size ? methods : Arrays.copyOf(methods, n));
             return intern(key, frames, truncated);
+        }
+
+        /**
+         * Puts frame {@code i}'s method into {@code methods}, created on first use: its name, and with {@code line}
+         * its line, which tells overloads apart. Not its descriptor: on JDK 25 that resolves a {@code MethodType},
+         * which may load classes.
+         */
+        private String[] method(String[] methods, int size, int i, StackFrame[] frames, boolean line) {
+            if (i < 0 || methods != null && methods[i] != null) {
+                return methods;
+            }
+            String[] into = methods == null ? new String[size] : methods;
+            into[i] = line ? frames[i].getMethodName() + ':' + frames[i].getLineNumber() : frames[i].getMethodName();
+            return into;
         }
     }
 
-    /** What tells stacks apart: class and bytecode index of each frame, and the outermost frame's method. */
+    /**
+     * What tells stacks apart: class and bytecode index of each frame, and the method of each frame whose caller
+     * does not fix it ({@code null} elsewhere).
+     */
     private static final class FrameKey {
 
         final String[] classes;
         final int[] bcis;
-        final String outermost;
+        final String[] methods;
         final int hash;
 
-        FrameKey(String[] classes, int[] bcis, String outermost) {
+        FrameKey(String[] classes, int[] bcis, String[] methods) {
             this.classes = classes;
             this.bcis = bcis;
-            this.outermost = outermost;
-            this.hash = (31 * Arrays.hashCode(classes) + Arrays.hashCode(bcis)) * 31 + outermost.hashCode();
+            this.methods = methods;
+            this.hash = (31 * Arrays.hashCode(classes) + Arrays.hashCode(bcis)) * 31 + Arrays.hashCode(methods);
         }
 
         @Override
@@ -193,7 +231,7 @@ public final class StackTable {
             }
             FrameKey that = (FrameKey) other;
             return hash == that.hash && Arrays.equals(bcis, that.bcis) && Arrays.equals(classes, that.classes)
-                    && outermost.equals(that.outermost);
+                    && Arrays.equals(methods, that.methods);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.socktrace.agent.control;
 
 import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.Recorder;
 import io.socktrace.agent.bootstrap.RecorderSettings;
@@ -15,10 +16,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * One recording session of the agent in this JVM: a recorder, the instrumentation feeding it, the listeners it
- * publishes to (event trace, Flight Recorder), and the ways to report it (exit, signal, command line, JMX).
- * Started by {@code -javaagent} or {@code attach}, ended by {@code detach}, which restores the JDK's classes.
- * Loaded only after the bootstrap classes are injected (it refers to them).
+ * One session of the agent in this JVM: the instrumentation, the current recording (a {@link Recorder}, which owns
+ * its tables, stacks and listeners, and which a reset replaces whole), the event trace file that spans the
+ * session, and the ways to report (exit, signal, command line, JMX). Started by {@code -javaagent} or
+ * {@code attach}, ended by {@code detach}, which restores the JDK's classes. Loaded only after the bootstrap
+ * classes are injected (it refers to them).
  */
 public final class AgentRuntime {
 
@@ -41,12 +43,12 @@ public final class AgentRuntime {
     private final Installer installer = new Installer();
     private RecorderMBean mbean;
 
-    private AgentRuntime(AgentConfig config, String options, Instrumentation instrumentation) {
+    private AgentRuntime(AgentConfig config, String options, Instrumentation instrumentation, boolean atStartUp) {
         this.config = config;
         this.options = options == null ? "" : options;
         this.instrumentation = instrumentation;
-        this.recorder = newRecorder(config);
-        this.trace = startTrace(config.tracePath(), recorder);
+        this.trace = startTrace(config.tracePath());
+        this.recorder = newRecorder(atStartUp);
         this.reporter = new Reporter(this::recorder, new ReportWriter(reportFile(config.reportPath()), System.err),
                 config.format(), Libraries.withExtra(config.libraries()));
     }
@@ -68,7 +70,8 @@ public final class AgentRuntime {
             return null;
         }
         Faults.enable(System.getProperty(Faults.PROPERTY));
-        AgentRuntime runtime = new AgentRuntime(config, options, instrumentation);
+        AgentHealth.clear();
+        AgentRuntime runtime = new AgentRuntime(config, options, instrumentation, atStartUp);
         if (!SocketEvents.start(runtime.recorder)) {
             runtime.closeTrace();
             return null;
@@ -87,7 +90,7 @@ public final class AgentRuntime {
      * first socket may be waiting for.
      */
     private static void registerMBeanInBackground(AgentRuntime runtime) {
-        Thread registering = new Thread(() -> {
+        Thread registering = AgentHealth.thread("socktrace-jmx", "JMX registration", () -> {
             try {
                 runtime.installer.awaitInstalled();
             } catch (InterruptedException e) {
@@ -101,8 +104,7 @@ public final class AgentRuntime {
                     bean.unregister(); // detached meanwhile
                 }
             }
-        }, "socktrace-jmx");
-        registering.setDaemon(true);
+        });
         registering.start();
     }
 
@@ -123,26 +125,31 @@ public final class AgentRuntime {
         System.setProperty(STATE_PROPERTY, "detached at " + Instant.now());
     }
 
-    /** Starts a fresh recording in place of the current one (counts back to zero); instrumentation stays. */
+    /**
+     * Starts a fresh recording in place of the current one (counts back to zero); instrumentation stays. The old
+     * recording is dropped whole, its listeners with it; connections open now are taken in by the new one when
+     * next used, as after an attach.
+     */
     public synchronized void reset() {
-        Recorder fresh = newRecorder(config);
-        Recorder old = recorder;
-        for (var listener : old.listeners()) {
-            fresh.addListener(listener);
-        }
-        if (SocketEvents.replace(old, fresh)) {
+        Recorder fresh = newRecorder(false);
+        if (SocketEvents.replace(recorder, fresh)) {
             recorder = fresh;
         }
     }
 
-    private static Recorder newRecorder(AgentConfig config) {
-        Recorder recorder = new Recorder(new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
+    /** A recording with its own listeners: Flight Recorder events if wanted, and the session's trace. */
+    private Recorder newRecorder(boolean atStartUp) {
+        RecorderSettings settings = new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
                 config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos(),
-                config.stackRate()));
+                config.stackRate());
+        Recorder fresh = atStartUp ? new Recorder(settings) : Recorder.whileRunning(settings);
         if (config.jfr() && JfrEvents.available()) {
-            recorder.addListener(new JfrEvents());
+            fresh.addListener(new JfrEvents());
         }
-        return recorder;
+        if (trace != null) {
+            fresh.addListener(trace);
+        }
+        return fresh;
     }
 
     /**
@@ -154,18 +161,22 @@ public final class AgentRuntime {
             return;
         }
         hooksInstalled = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(AgentHealth.thread("socktrace-exit-report", "exit report", () -> {
             AgentRuntime runtime = current();
             if (runtime != null) {
                 runtime.reporter.report("exit");
                 runtime.closeTrace();
             }
-        }, "socktrace-exit-report"));
+        }));
         if (config.signal() != null) {
             ReportSignal.install(config.signal(), signal -> {
-                AgentRuntime runtime = current();
-                if (runtime != null) {
-                    runtime.reporter.report("signal SIG" + signal);
+                try {
+                    AgentRuntime runtime = current();
+                    if (runtime != null) {
+                        runtime.reporter.report("signal SIG" + signal);
+                    }
+                } catch (Throwable error) {
+                    AgentHealth.failed("signal report", error);
                 }
             });
         }
@@ -192,14 +203,12 @@ public final class AgentRuntime {
     }
 
     /** The event trace, or {@code null} when none is wanted or the file cannot be written (said in one line). */
-    private static TraceWriter startTrace(String path, Recorder recorder) {
+    private static TraceWriter startTrace(String path) {
         if (path == null) {
             return null;
         }
         try {
-            TraceWriter trace = TraceWriter.start(Path.of(path), recorder);
-            recorder.addListener(trace);
-            return trace;
+            return TraceWriter.start(Path.of(path));
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("socktrace: cannot write the event trace to " + path + " (" + e
                     + "); recording without it");

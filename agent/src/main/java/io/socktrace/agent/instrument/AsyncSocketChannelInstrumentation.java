@@ -70,5 +70,10 @@ final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
         static void enter(@Advice.This Object channel) {
             SocketEvents.close(channel);
         }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel) {
+            SocketEvents.closeEnd(channel);
+        }
     }
 }

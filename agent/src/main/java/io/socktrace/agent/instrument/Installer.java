@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.socktrace.agent.bootstrap.AgentHealth;
+import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.SocketEvents;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -69,13 +71,16 @@ public final class Installer {
             if (transformer != null) {
                 retransform(instrumentation); // classes loaded before the gate was in place
             }
+            Faults.check(Faults.Fault.BUILD);
         };
         if (inBackground && loadedTargets(instrumentation).isEmpty()) {
-            Thread builder = new Thread(build, "socktrace-init");
-            builder.setDaemon(true);
-            builder.start();
+            AgentHealth.thread("socktrace-init", "instrumentation builder", build).start();
         } else {
-            build.run();
+            try {
+                build.run();
+            } catch (Throwable error) {
+                AgentHealth.failed("instrumentation builder", error);
+            }
         }
     }
 

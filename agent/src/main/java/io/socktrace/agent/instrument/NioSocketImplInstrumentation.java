@@ -113,5 +113,10 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
         static void enter(@Advice.This Object socket) {
             SocketEvents.close(socket);
         }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object socket) {
+            SocketEvents.closeEnd(socket);
+        }
     }
 }

@@ -73,7 +73,7 @@ public final class JfrEvents implements ConnectionListener {
                     close.fill(e);
                     close.cause = e.detail();
                     close.requestInFlight = e.requestInFlight();
-                    close.lifetime = e.durationMicros();
+                    close.lifetime = e.durationMicros() < 0 ? Long.MIN_VALUE : e.durationMicros(); // N/A: unknown
                     close.commit();
                 }
                 break;

@@ -81,6 +81,11 @@ final class Json {
         return name(name).value(value);
     }
 
+    /** A count or time where negative means unknown: written as {@code null} then. */
+    Json fieldOrNull(String name, long value) {
+        return value < 0 ? field(name, (String) null) : field(name, value);
+    }
+
     Json field(String name, boolean value) {
         return name(name).value(value);
     }

@@ -62,15 +62,25 @@ public final class JsonReport {
         json.name("dropped").beginObject()
                 .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
                 .field("untrackedConnections", r.untrackedConnections())
+                .field("untrackedCloses", r.untrackedCloses())
                 .field("lumpedConnections", r.lumpedConnections()).field("traceEvents", r.eventsDropped()).endObject();
-        json.name("agent").beginObject().field("errors", r.agentErrors()).field("lastError", r.lastAgentError())
-                .endObject();
+        json.name("agent").beginObject().field("errors", r.agentErrors()).field("lastError", r.lastAgentError());
+        json.name("errorsByPlace").beginObject();
+        for (Map.Entry<String, Long> place : r.agentErrorsByPlace().entrySet()) {
+            json.field(place.getKey(), place.getValue());
+        }
+        json.endObject().name("unavailable").beginObject();
+        for (Map.Entry<String, String> internal : r.unavailable().entrySet()) {
+            json.field(internal.getKey(), internal.getValue());
+        }
+        json.endObject().field("listeningSocketsKnown", r.listenersKnown()).endObject();
         json.endObject();
         return out.append('\n').toString();
     }
 
     private static void totals(Json json, Totals t) {
         json.name("totals").beginObject().field("opened", t.opened()).field("accepted", t.accepted())
+                .field("openedBeforeRecording", t.openedBefore())
                 .field("closed", t.closed()).field("open", t.open()).field("failedConnects", t.failedConnects())
                 .field("reconnects", t.reconnects()).endObject();
     }
@@ -88,7 +98,8 @@ public final class JsonReport {
             }
         }
         json.endArray()
-                .field("opened", e.opened()).field("closed", e.closed()).field("open", e.open())
+                .field("opened", e.opened()).field("openedBeforeRecording", e.openedBefore())
+                .field("closed", e.closed()).field("open", e.open())
                 .field("failedConnects", e.failedConnects()).field("reconnects", e.reconnects())
                 .field("tlsClosed", e.tlsCloses()).field("requestInFlightCloses", e.requestInFlightCloses());
         json.name("closesByCause").beginObject();
@@ -154,8 +165,10 @@ public final class JsonReport {
                 .field("localAddress", c.localAddress())
                 .field("localPort", c.localPort())
                 .field("peer", c.peer())
-                .field("openedAtMicros", c.openedMicros())
-                .field("connectMicros", c.connectMicros())
+                .field("openedBeforeRecording", c.openedBeforeRecording())
+                .fieldOrNull("firstSeenAtMicros", c.openedBeforeRecording() ? c.openedMicros() : -1)
+                .fieldOrNull("openedAtMicros", c.openedBeforeRecording() ? -1 : c.openedMicros())
+                .fieldOrNull("connectMicros", c.connectMicros())
                 .field("lastWriteAtMicros", c.lastWriteMicros())
                 .field("lastReadAtMicros", c.lastReadMicros())
                 .field("bytesWritten", c.bytesWritten())

@@ -4,11 +4,16 @@ import io.socktrace.agent.bootstrap.Faults;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -48,6 +53,59 @@ public final class ReportFiles {
             Files.deleteIfExists(partial);
         }
         return absolute;
+    }
+
+    /**
+     * Creates or truncates {@code file} for writing, readable by its owner only, and never through a symbolic link
+     * ({@code O_NOFOLLOW}: someone else's link in a shared directory would otherwise redirect what is written).
+     * A file channel rather than {@code Files.newOutputStream}, whose stream loads {@code SocketChannelImpl} on
+     * JDK 25 (see above).
+     */
+    public static OutputStream openPrivate(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(absolute, options,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PosixFileAttributeView view = Files.getFileAttributeView(absolute, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (view != null) {
+                view.setPermissions(PosixFilePermissions.fromString("rw-------")); // it may have existed
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            channel = FileChannel.open(absolute, options);
+        }
+        return new ChannelStream(channel);
+    }
+
+    /** The few calls a buffered writer makes, onto a file channel. */
+    private static final class ChannelStream extends OutputStream {
+
+        private final FileChannel channel;
+
+        ChannelStream(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
     /** The default report file: in the temporary directory, named after this process. */

@@ -67,7 +67,11 @@ public final class TextReport {
         out.append("recorded ").append(dateTime.format(instant(r.startMicros()))).append(" .. ")
                 .append(time.format(instant(r.takenMicros()))).append(' ').append(zone.getId()).append(" (")
                 .append(Durations.format(r.takenMicros() - r.startMicros())).append(")\n");
-        out.append("connections: ").append(t.opened()).append(" opened, ").append(t.accepted()).append(" accepted, ")
+        out.append("connections: ").append(t.opened()).append(" opened, ").append(t.accepted()).append(" accepted, ");
+        if (t.openedBefore() > 0) {
+            out.append(t.openedBefore()).append(" open since before recording, ");
+        }
+        out
                 .append(t.failedConnects()).append(" failed to connect, ").append(t.closed()).append(" closed, ")
                 .append(t.open()).append(" open   reconnects: ").append(t.reconnects()).append(" to ")
                 .append(t.reconnecting()).append(t.reconnecting() == 1 ? " endpoint" : " endpoints").append('\n');
@@ -85,8 +89,11 @@ public final class TextReport {
             out.append(String.format(Locale.ROOT, " in %s (%.1f/min)", Durations.format(span),
                     e.reconnects() * 60_000_000.0 / span));
         }
-        out.append("   opened ").append(e.opened()).append("  closed ").append(e.closed()).append("  open ")
-                .append(e.open());
+        out.append("   opened ").append(e.opened());
+        if (e.openedBefore() > 0) {
+            out.append(" (+").append(e.openedBefore()).append(" before recording)");
+        }
+        out.append("  closed ").append(e.closed()).append("  open ").append(e.open());
         if (e.failedConnects() > 0) {
             out.append("  failed ").append(e.failedConnects());
         }
@@ -184,8 +191,13 @@ public final class TextReport {
 
     private void cycle(StringBuilder out, Cycle c) {
         out.append("    ").append(c.peer() != null ? "from " + c.peer() : ":" + c.localPort())
-                .append(c.tls() ? "  TLS" : "").append("  open ").append(time(c.openedMicros()));
-        if (c.peer() == null) {
+                .append(c.tls() ? "  TLS" : "");
+        if (c.openedBeforeRecording()) {
+            out.append("  open before recording, first seen ").append(time(c.openedMicros()));
+        } else {
+            out.append("  open ").append(time(c.openedMicros()));
+        }
+        if (c.peer() == null && !c.openedBeforeRecording()) {
             out.append(" (connect ").append(Durations.format(c.connectMicros())).append(')');
         }
         if (c.lastWriteMicros() != 0) {
@@ -249,16 +261,32 @@ public final class TextReport {
 
     private static void health(StringBuilder out, RecordingSnapshot r) {
         out.append("\nagent: ").append(r.agentErrors()).append(" internal errors");
-        if (r.lastAgentError() != null) {
-            out.append(" (last: ").append(r.lastAgentError()).append(')');
+        if (r.agentErrors() > 0) {
+            StringBuilder places = new StringBuilder();
+            for (java.util.Map.Entry<String, Long> place : r.agentErrorsByPlace().entrySet()) {
+                places.append(places.length() == 0 ? "" : ", ").append(place.getKey()).append(' ')
+                        .append(place.getValue());
+            }
+            out.append(" (").append(places).append("; last: ").append(r.lastAgentError()).append(')');
         }
         out.append(", ").append(r.untrackedConnections()).append(" connections untracked (maxConnections=")
                 .append(r.settings().maxConnections()).append("), ").append(r.lumpedConnections())
                 .append(" to endpoints beyond maxEndpoints=").append(r.settings().maxEndpoints());
+        if (r.untrackedCloses() > 0) {
+            out.append(", ").append(r.untrackedCloses()).append(" closes of untracked connections");
+        }
         if (r.eventsDropped() > 0) {
             out.append(", ").append(r.eventsDropped()).append(" trace events dropped (the trace writer fell behind)");
         }
         out.append('\n');
+        if (!r.listenersKnown()) {
+            out.append("agent: this process's listening sockets could not be read; connections open since before "
+                    + "recording are grouped as made by this JVM\n");
+        }
+        for (java.util.Map.Entry<String, String> internal : r.unavailable().entrySet()) {
+            out.append("agent: cannot reach ").append(internal.getKey()).append(": ").append(internal.getValue())
+                    .append('\n');
+        }
     }
 
     private String time(long epochMicros) {

@@ -1,9 +1,9 @@
 package io.socktrace.agent.report;
 
+import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.ConnectionEvent;
 import io.socktrace.agent.bootstrap.ConnectionListener;
-import io.socktrace.agent.bootstrap.Recorder;
-import io.socktrace.agent.bootstrap.StackTable;
+import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The event trace ({@code trace=PATH}): every connection event as one JSON object per line (JSON Lines), written
  * by one background thread. The socket threads only offer the event to a bounded queue; when the writer falls
- * behind, events are dropped and counted (the report says how many), never waited for.
+ * behind, events are dropped and counted (the report says how many), never waited for. One file for the whole
+ * session: each recording (a reset starts a new one) adds itself as a listener, and events carry their stacks
+ * resolved, so nothing here refers to a recording's tables.
  */
 public final class TraceWriter implements ConnectionListener {
 
@@ -27,24 +29,24 @@ public final class TraceWriter implements ConnectionListener {
     static final int CAPACITY = 8192;
 
     private final ArrayBlockingQueue<ConnectionEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final Recorder recorder;
     private final Writer out;
     private final Thread thread;
     private volatile boolean closing;
 
-    private TraceWriter(Recorder recorder, Writer out) {
-        this.recorder = recorder;
+    private TraceWriter(Writer out) {
         this.out = out;
-        this.thread = new Thread(this::drain, "socktrace-trace");
-        this.thread.setDaemon(true);
+        this.thread = AgentHealth.thread("socktrace-trace", "trace writer", this::drain);
     }
 
-    /** Creates (or truncates) the trace file and starts its writer thread. */
-    public static TraceWriter start(Path path, Recorder recorder) throws IOException {
+    /**
+     * Creates (or truncates) the trace file, owner-only and never through a link (see {@link ReportFiles}), and
+     * starts its writer thread.
+     */
+    public static TraceWriter start(Path path) throws IOException {
         // java.io rather than Files.newBufferedWriter, which on JDK 25 loads SocketChannelImpl during premain and so
         // forces the instrumentation to be built before main (see BootstrapInjector)
-        TraceWriter writer = new TraceWriter(recorder, new BufferedWriter(
-                new OutputStreamWriter(new FileOutputStream(path.toFile()), StandardCharsets.UTF_8), 64 * 1024));
+        TraceWriter writer = new TraceWriter(new BufferedWriter(
+                new OutputStreamWriter(ReportFiles.openPrivate(path), StandardCharsets.UTF_8), 64 * 1024));
         writer.thread.start();
         return writer;
     }
@@ -59,6 +61,7 @@ public final class TraceWriter implements ConnectionListener {
             while (!closing || !queue.isEmpty()) {
                 ConnectionEvent event = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (event != null) {
+                    Faults.check(Faults.Fault.TRACE);
                     out.write(line(event));
                 }
                 if (queue.isEmpty()) {
@@ -66,7 +69,8 @@ public final class TraceWriter implements ConnectionListener {
                 }
             }
             out.flush();
-        } catch (InterruptedException | IOException stopped) {
+        } catch (InterruptedException | IOException | RuntimeException stopped) {
+            AgentHealth.failed("trace writer", stopped);
             System.err.println("socktrace: event trace stopped (" + stopped + ")");
         }
     }
@@ -78,6 +82,7 @@ public final class TraceWriter implements ConnectionListener {
             thread.join(millis);
             out.close();
         } catch (InterruptedException | IOException e) {
+            AgentHealth.failed("trace writer", e);
             System.err.println("socktrace: event trace not closed cleanly (" + e + ")");
         }
     }
@@ -93,11 +98,11 @@ public final class TraceWriter implements ConnectionListener {
                 .field("localPort", e.localPort())
                 .field("peer", e.peer())
                 .field("thread", e.thread())
-                .field("durationMicros", e.durationMicros())
+                .fieldOrNull("durationMicros", e.durationMicros())
                 .field("timeoutMillis", e.timeoutMillis())
                 .field("detail", e.detail())
                 .field("requestInFlight", e.requestInFlight());
-        StackTrace stack = e.stackId() == StackTable.NO_STACK ? null : recorder.stack(e.stackId());
+        StackTrace stack = e.stack();
         if (stack != null) {
             json.field("stackId", stack.id());
             JsonReport.frames(json, stack);

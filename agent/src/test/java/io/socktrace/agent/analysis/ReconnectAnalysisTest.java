@@ -33,7 +33,7 @@ class ReconnectAnalysisTest {
     static EndpointSnapshot endpoint(int port, long opened, long reconnects, long failed, Map<CloseCause, Long> causes,
                                      long inFlight, Map<String, Long> failures) {
         long closed = causes.values().stream().mapToLong(Long::longValue).sum();
-        return new EndpointSnapshot(new Endpoint("127.0.0.1", port, null), opened, closed, (int) (opened - closed),
+        return new EndpointSnapshot(new Endpoint("127.0.0.1", port, null), opened, 0, closed, (int) (opened - closed),
                 reconnects, failed, inFlight, 0, Map.of(Transport.SOCKET, opened), 1_000_000L, 61_000_000L, causes,
                 failures,
                 Map.of(2, closed), Map.of(1, reconnects), failed > 0 ? Map.of(1, failed) : Map.of(),
@@ -44,7 +44,7 @@ class ReconnectAnalysisTest {
 
     static RecordingSnapshot recording(EndpointSnapshot... endpoints) {
         return new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, 0, 0, null);
+                List.of(endpoints), List.of(CONNECT, CLOSE), 0, 0, 0, 0, 0, 0, true, 0, null, Map.of(), Map.of());
     }
 
     static Map<CloseCause, Long> causes(Object... causeAndCount) {
@@ -111,7 +111,7 @@ class ReconnectAnalysisTest {
                 new int[] {1575, 130, 420, 380, 27, 12});
         EndpointSnapshot e = endpoint(5432, 2, 1, 0, causes(CloseCause.NO_ERROR, 2), 0, Map.of());
         RecordingSnapshot r = new RecordingSnapshot(0, 61_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 0),
-                List.of(e), List.of(CONNECT, pooled), 0, 0, 0, 0, 0, 0, null);
+                List.of(e), List.of(CONNECT, pooled), 0, 0, 0, 0, 0, 0, true, 0, null, Map.of(), Map.of());
 
         Attribution closer = ReconnectAnalysis.analyze(r).get(0).closer();
         assertEquals("com.zaxxer.hikari.pool.PoolBase.quietlyCloseConnection(PoolBase.java:130)", closer.where());

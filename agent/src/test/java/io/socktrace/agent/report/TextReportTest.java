@@ -26,12 +26,13 @@ class TextReportTest {
             new String[] {"Socket.java", "Pool.java", "App.java"}, new int[] {1575, 88, 31});
 
     private static RecordingSnapshot recording() {
-        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 2004, "tyrant"), 3, 2, 1, 2, 0, 2, 0,
+        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 2004, "tyrant"), 3, 0, 2, 1, 2, 0, 2, 0,
                 Map.of(Transport.SOCKET, 3L), 1_000_000L, 3_000_000L, Map.of(CloseCause.READ_TIMEOUT, 2L), Map.of(), Map.of(7, 2L), Map.of(),
                 Map.of(), Map.of(1000, 2L), new long[] {1_000_000, 1_000_000}, new long[] {200, 200},
                 new long[] {100, 100}, new long[] {1_000_000, 1_000_000}, new Cycle[0], 0);
         return new RecordingSnapshot(0, 3_500_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                List.of(e), List.of(CLOSE), 3, 0, 0, 0, 0, 1, "java.lang.IllegalStateException: test");
+                List.of(e), List.of(CLOSE), 3, 0, 0, 0, 0, 0, true, 1, "recording: java.lang.IllegalStateException: test",
+                Map.of("recording", 1L), Map.of());
     }
 
     @Test
@@ -47,7 +48,8 @@ class TextReportTest {
                 + "                 called from demo.App.run(App.java:31)\n"), text);
         assertTrue(text.contains("\nstacks (1 distinct, 3 captures not kept: maxStacks=64 reached)\n  [s7] 0x\n"
                 + "      at java.net.Socket.close(Socket.java:1575)\n"), text);
-        assertTrue(text.endsWith("agent: 1 internal errors (last: java.lang.IllegalStateException: test), 0 connections "
+        assertTrue(text.endsWith("agent: 1 internal errors (recording 1; last: recording: java.lang.IllegalStateException: "
+                + "test), 0 connections "
                 + "untracked (maxConnections=16), 0 to endpoints beyond maxEndpoints=8\n"), text);
         for (String line : lines) {
             if (line.startsWith("  verdict") || line.startsWith("               ")) {

@@ -1,0 +1,101 @@
+package io.socktrace.agent.bootstrap;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The endpoints of one recording and their aggregates, within the endpoint cap: beyond {@code maxEndpoints},
+ * connections count in one shared aggregate ("other") and are counted as lumped. Also caches the
+ * {@link Endpoint} of each address, since formatting an address is the costliest part of recording a connect and
+ * a JVM talks to few endpoints.
+ */
+final class EndpointRegistry {
+
+    private static final Endpoint OTHER_ENDPOINTS = new Endpoint("other", 0, null);
+
+    private final RecorderSettings settings;
+    private final ConcurrentHashMap<Endpoint, EndpointAggregate> endpoints = new ConcurrentHashMap<>();
+    private final EndpointAggregate otherEndpoints;
+    private final ConcurrentHashMap<InetSocketAddress, Endpoint> remoteCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, Endpoint> listeningCache = new ConcurrentHashMap<>();
+    private final LongAdder lumped = new LongAdder();
+
+    EndpointRegistry(RecorderSettings settings) {
+        this.settings = settings;
+        this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings.cycles(), settings.reconnectWindowNanos());
+    }
+
+    /** The endpoint of a remote address, or for {@code accepted} connections of the listening address. */
+    Endpoint endpoint(InetSocketAddress address, boolean accepted) {
+        Map<InetSocketAddress, Endpoint> cache = accepted ? listeningCache : remoteCache;
+        Endpoint endpoint = cache.get(address);
+        if (endpoint == null) {
+            endpoint = accepted ? Endpoint.listening(address) : Endpoint.of(address);
+            if (cache.size() < settings.maxEndpoints()) {
+                cache.put(address, endpoint);
+            }
+        }
+        return endpoint;
+    }
+
+    /** The aggregate a new connection (or attempt) counts in; counts those beyond the endpoint cap, once each. */
+    EndpointAggregate opening(Endpoint endpoint) {
+        EndpointAggregate aggregate = aggregate(endpoint);
+        if (aggregate == otherEndpoints) {
+            lumped.increment();
+        }
+        return aggregate;
+    }
+
+    EndpointAggregate aggregate(Endpoint endpoint) {
+        EndpointAggregate aggregate = endpoints.get(endpoint);
+        if (aggregate != null) {
+            return aggregate;
+        }
+        if (endpoints.size() >= settings.maxEndpoints()) {
+            return otherEndpoints;
+        }
+        // rare (at most maxEndpoints times): check and add under one lock so that racing threads cannot overshoot
+        synchronized (endpoints) {
+            aggregate = endpoints.get(endpoint);
+            if (aggregate != null) {
+                return aggregate;
+            }
+            if (endpoints.size() >= settings.maxEndpoints()) {
+                return otherEndpoints;
+            }
+            aggregate = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
+            endpoints.put(endpoint, aggregate);
+            return aggregate;
+        }
+    }
+
+    /** Copies of every aggregate in endpoint order, with the open connections counted in each. */
+    List<EndpointSnapshot> snapshots(List<ConnectionRecord> open) {
+        Map<Endpoint, Integer> openBy = new java.util.HashMap<>();
+        for (ConnectionRecord record : open) {
+            Endpoint endpoint = endpoints.containsKey(record.endpoint) ? record.endpoint : OTHER_ENDPOINTS;
+            openBy.merge(endpoint, 1, Integer::sum);
+        }
+        List<EndpointSnapshot> snapshots = new ArrayList<>();
+        for (EndpointAggregate aggregate : endpoints.values()) {
+            snapshots.add(aggregate.snapshot(openBy.getOrDefault(aggregate.endpoint(), 0)));
+        }
+        EndpointSnapshot other = otherEndpoints.snapshot(openBy.getOrDefault(OTHER_ENDPOINTS, 0));
+        if (other.opened() + other.openedBefore() + other.failedConnects() > 0) {
+            snapshots.add(other);
+        }
+        snapshots.sort(Comparator.comparing(s -> s.endpoint().toString()));
+        return snapshots;
+    }
+
+    /** Connections to endpoints beyond the cap. */
+    long lumped() {
+        return lumped.sum();
+    }
+}

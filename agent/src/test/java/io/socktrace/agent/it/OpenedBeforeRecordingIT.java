@@ -1,0 +1,107 @@
+package io.socktrace.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socktrace.agent.testing.AgentRun;
+import io.socktrace.agent.testing.JavaHomes;
+import io.socktrace.agent.testing.ReportJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What {@code attach} is for: the connection a JVM opened long before the agent came, explained when it times out
+ * and is closed and reopened. Both ends are in the target JVM, so the accepted side is taken in too.
+ */
+class OpenedBeforeRecordingIT {
+
+    static Stream<Arguments> javaHomesAndTransports() {
+        List<Path> homes = JavaHomes.all();
+        return homes.stream().flatMap(home -> Stream.of(Arguments.of(home, "socket"), Arguments.of(home, "channel")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomesAndTransports")
+    void theConnectionOpenAtAttachIsExplained(Path javaHome, String transport, @TempDir Path dir) throws Exception {
+        Path go = dir.resolve("go");
+        Path stop = dir.resolve("stop");
+        AgentRun target = AgentRun.on(javaHome, dir).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading")
+                .mainClass("io.socktrace.scenario.OpenBeforeAttach", transport, go.toString(), stop.toString())
+                .start();
+        JsonNode report;
+        try {
+            await(target, "ready");
+            String pid = Long.toString(target.process().pid());
+            AttachIT.Cli attach = AttachIT.cli(javaHome, "attach", pid);
+            assertEquals(0, attach.exit(), attach.err());
+            Files.writeString(go, "");
+            await(target, "done");
+            Path json = dir.resolve("report.json");
+            AttachIT.Cli written = AttachIT.cli(javaHome, "report", pid, "--format", "json", "--output", json.toString());
+            assertEquals(0, written.exit(), written.err());
+            report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+        } finally {
+            Files.writeString(stop, "");
+            target.waitFor();
+        }
+        String apiName = transport.equals("socket") ? "Socket" : "SocketChannel";
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + target.printed("port"), false);
+        assertEquals(3, client.get("closed").asLong(), client.toPrettyString());
+        assertEquals(3, client.get("closesByCause").get("readTimeout").asLong(), client.toPrettyString());
+        assertEquals(3, client.get("requestInFlightCloses").asLong(), client.toPrettyString());
+        assertEquals(3, client.get("reconnects").asLong(), client.toPrettyString());
+        assertEquals(3, client.get("opened").asLong(), client.toPrettyString());
+        assertEquals(1, client.get("openedBeforeRecording").asLong(), client.toPrettyString());
+        assertEquals("readTimeout", client.get("dominantCause").asText());
+        assertEquals(300, client.get("timeoutMillis").asInt());
+
+        JsonNode first = client.get("cycles").get(0);
+        assertTrue(first.get("openedBeforeRecording").asBoolean(), first.toPrettyString());
+        assertTrue(first.get("openedAtMicros").isNull(), first.toPrettyString());
+        assertTrue(first.get("connectMicros").isNull(), first.toPrettyString());
+        assertTrue(first.get("firstSeenAtMicros").asLong() >= report.get("startedAtMicros").asLong());
+        assertEquals(Integer.parseInt(target.printed("localPort")), first.get("localPort").asInt());
+        assertEquals(apiName, first.get("transport").asText());
+        assertEquals("readTimeout", first.get("cause").asText());
+        assertTrue(first.get("requestInFlight").asBoolean());
+        assertTrue(first.get("reopenedAfterMicros").asLong() >= 0, "the first reconnect pairs with it");
+        assertTrue(first.get("closeStackId").asLong() > 0);
+        assertEquals(0, first.get("connectStackId").asLong(), "its connect was never seen");
+        for (int i = 1; i < 3; i++) {
+            assertFalse(client.get("cycles").get(i).get("openedBeforeRecording").asBoolean());
+        }
+
+        // the server side of that first connection was accepted before the attach: taken in as accepted. So may
+        // the next one be, accepted by the accept call that was already waiting when the agent came.
+        JsonNode accepted = ReportJson.endpoint(report, "127.0.0.1:" + target.printed("port"), true);
+        long acceptedBefore = accepted.get("openedBeforeRecording").asLong();
+        assertTrue(acceptedBefore >= 1 && acceptedBefore <= 2, accepted.toPrettyString());
+        assertEquals(4, accepted.get("opened").asLong() + acceptedBefore, accepted.toPrettyString());
+        JsonNode serverSide = accepted.get("cycles").get(0);
+        assertEquals("127.0.0.1:" + target.printed("localPort"), serverSide.get("peer").asText());
+        assertTrue(serverSide.get("openedBeforeRecording").asBoolean(), serverSide.toPrettyString());
+        assertEquals("endOfStream", serverSide.get("cause").asText());
+        assertEquals(1 + acceptedBefore, report.get("totals").get("openedBeforeRecording").asLong());
+        assertTrue(report.get("agent").get("listeningSocketsKnown").asBoolean());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+    }
+
+    private static void await(AgentRun run, String line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!run.stdout().lines().anyMatch(line::equals)) {
+            assertTrue(System.nanoTime() < deadline && run.process().isAlive(),
+                    "target did not print " + line + ":\n" + run.stdout() + run.stderr());
+            Thread.sleep(20);
+        }
+    }
+}
