@@ -28,6 +28,11 @@ public final class Recorder {
     private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder untrackedConnections = new LongAdder();
     private final LongAdder untrackedCloses = new LongAdder();
+    /**
+     * Set once a connection could not be tracked: from then on a connection not in the table may be one opened
+     * since, so none is taken in as open since before recording (its close is counted as untracked instead).
+     */
+    private volatile boolean overflowed;
     private final long startMicros = Clock.epochMicros(Clock.nanos());
 
     /** A recording that starts with the JVM, before any connection can be open. */
@@ -84,7 +89,7 @@ public final class Recorder {
     /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos) {
         if (!pending.add(socket, new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName()))) {
-            untrackedConnections.increment();
+            untracked();
         }
     }
 
@@ -150,7 +155,7 @@ public final class Recorder {
         ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
                 local, localPort, startNanos, Clock.nanos(), stackId, thread);
         if (!connections.add(socket, record)) {
-            untrackedConnections.increment();
+            untracked();
         }
         endpoints.opening(endpoint).opened(record);
         ConnectionEvent.Kind kind = peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT;
@@ -159,14 +164,19 @@ public final class Recorder {
         }
     }
 
+    private void untracked() {
+        overflowed = true;
+        untrackedConnections.increment();
+    }
+
     /**
      * The record of a connection in use: tracked already, or open since before recording and taken in now, with
      * its addresses read from the connection object; {@code null} if it is not an open TCP connection, or if the
-     * table is full (which costs a socket that stays untracked one read, no allocation).
+     * table is or was full (which costs a socket that stays untracked one read, no allocation).
      */
     private ConnectionRecord seen(Object socket) {
         ConnectionRecord record = connections.get(socket);
-        if (record != null || connections.full()) {
+        if (record != null || overflowed || connections.full()) {
             return record;
         }
         JdkInternals.OpenConnection open = JdkInternals.openConnection(socket);
@@ -322,7 +332,7 @@ public final class Recorder {
 
     /** The first close of a connection never seen in use: open since before recording, unless it never connected. */
     private ConnectionRecord closingUnseen(Object socket) {
-        if (connections.full()) {
+        if (overflowed || connections.full()) {
             JdkInternals.OpenConnection open = JdkInternals.openConnection(socket);
             if (open != null) {
                 untrackedCloses.increment();

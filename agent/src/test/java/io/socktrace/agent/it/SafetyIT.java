@@ -160,8 +160,8 @@ class SafetyIT {
         Report.Block block = report.endpoint("127.0.0.1:" + stack.printed("port"));
         assertEquals(3, block.number("closed (\\d+)"));
         assertTrue(block.line("closed by").startsWith("(stack not kept"), block.text());
-        assertTrue(report.text().contains("internal errors (last: java.lang.IllegalStateException: socktrace test fault: STACK)"),
-                report.text());
+        assertTrue(report.text().matches("(?s).*internal errors \\(stack capture [1-9]\\d*; last: stack capture: "
+                + "java.lang.IllegalStateException: socktrace test fault: STACK\\).*"), report.text());
 
         // recording fails: the application is unaffected, the failures are counted
         Files.createDirectories(dir.resolve("record"));
@@ -169,8 +169,8 @@ class SafetyIT {
                 .mainClass("io.socktrace.scenario.ReadTimeout");
         Report recordReport = record.runForReport();
         assertEquals("2", record.printed("timeouts"));
-        assertTrue(recordReport.text().matches("(?s).*\nagent: [1-9]\\d* internal errors \\(last: "
-                + "java.lang.IllegalStateException: socktrace test fault: RECORD\\).*"), recordReport.text());
+        assertTrue(recordReport.text().matches("(?s).*\nagent: [1-9]\\d* internal errors \\(recording [1-9]\\d*; last: "
+                + "recording: java.lang.IllegalStateException: socktrace test fault: RECORD\\).*"), recordReport.text());
 
         // rendering the report fails: one line, the JVM exits normally
         Files.createDirectories(dir.resolve("report"));
@@ -204,8 +204,8 @@ class SafetyIT {
             }
             AttachIT.Cli status = AttachIT.cli(javaHome, "status", Long.toString(target.process().pid()));
             assertEquals(0, status.exit(), status.err());
-            assertTrue(status.out().matches("(?s).*\nagent errors: [1-9]\\d* \\(last: java.lang.IllegalStateException: "
-                    + "socktrace test fault: STACK\\)\n.*"), status.out());
+            assertTrue(status.out().matches("(?s).*\nagent errors: [1-9]\\d* \\(last: stack capture: "
+                    + "java.lang.IllegalStateException: socktrace test fault: STACK\\)\n.*"), status.out());
         } finally {
             Files.writeString(stop, "");
             target.waitFor();
