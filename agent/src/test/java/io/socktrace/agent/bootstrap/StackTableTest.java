@@ -38,6 +38,31 @@ class StackTableTest {
     }
 
     @Test
+    void framesCalledByReflectionOrThroughLambdasAreToldApartByMethod() throws Exception {
+        StackTable table = new StackTable(16, 64);
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (String name : new String[] {"captureInA", "captureInB"}) {
+            java.lang.reflect.Method method = io.socktrace.fixture.Frames.class.getMethod(name, StackTable.class);
+            ids.add((Integer) method.invoke(null, table)); // one call site for both
+        }
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            ids.add(executor.submit(() -> io.socktrace.fixture.Frames.captureAt(table, 0)).get());
+            ids.add(executor.submit(() -> io.socktrace.fixture.Frames.captureAt(table, 0)).get());
+        } finally {
+            executor.shutdown();
+        }
+        assertEquals(4, new java.util.HashSet<>(ids).size(), "four stacks: " + table.stacks());
+        assertEquals("captureInA", table.stack(ids.get(0)).methodName(0));
+        assertEquals("captureInB", table.stack(ids.get(1)).methodName(0));
+        for (StackTrace stack : table.stacks()) {
+            for (int i = 0; i < stack.depth(); i++) {
+                assertTrue(stack.className(i).indexOf('/') < 0, "no hidden frame kept: " + stack.frame(i));
+            }
+        }
+    }
+
+    @Test
     void beyondCapacityCapturesAreDroppedAndCounted() {
         StackTable table = new StackTable(16, 128);
         for (int depth = 0; depth < 20; depth++) {
