@@ -83,6 +83,7 @@ final class Attacher {
         if (pid == ProcessHandle.current().pid()) {
             throw new CliException("cannot attach to itself");
         }
+        AttachTarget.check(pid); // before the JDK signals it: JDK 17 would kill a process that does not catch SIGQUIT
         try {
             return VirtualMachine.attach(Long.toString(pid));
         } catch (AttachNotSupportedException e) {

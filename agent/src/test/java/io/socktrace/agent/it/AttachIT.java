@@ -131,13 +131,31 @@ class AttachIT {
         assertEquals(1, noSuchPid.exit());
         assertEquals("socktrace: no process with pid 999999999\n", noSuchPid.err());
 
-        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        // a live process that is not a JVM, with SIGQUIT at its default action, quit (JDK 17's attach sent it one);
+        // python3 resets what it inherits: JDK 17 starts child processes with SIGQUIT blocked, which would hide a kill
+        Process sleeper = new ProcessBuilder("python3", "-c", "import signal, time; "
+                + "signal.signal(signal.SIGQUIT, signal.SIG_DFL); "
+                + "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGQUIT]); "
+                + "print('ready', flush=True); time.sleep(60)").redirectErrorStream(true).start();
         try {
-            Cli notJvm = cli(javaHome, "report", Long.toString(sleeper.pid()));
-            assertEquals(1, notJvm.exit());
-            assertTrue(notJvm.err().startsWith("socktrace: process " + sleeper.pid() + " is not a JVM this user can attach to"),
-                    notJvm.err());
-            assertEquals(1, notJvm.err().lines().count(), notJvm.err());
+            String pid = Long.toString(sleeper.pid());
+            assertEquals("ready", sleeper.inputReader().readLine());
+            List<String> masks = Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                    .filter(line -> line.matches("Sig(Blk|Ign|Cgt):\\s+\\p{XDigit}+")).toList();
+            assertEquals(3, masks.size(), masks.toString());
+            for (String mask : masks) {
+                assertEquals(0, Long.parseUnsignedLong(mask.substring(7).strip(), 16) & (1 << 2),
+                        "SIGQUIT is not at its default, the test would not see a kill: " + mask);
+            }
+            for (String command : List.of("attach", "report", "status", "detach")) {
+                Cli notJvm = cli(javaHome, command, pid);
+                assertEquals(1, notJvm.exit(), command + ": " + notJvm.err());
+                assertTrue(notJvm.err().startsWith("socktrace: process " + pid
+                        + " is not a JVM this user can attach to"), command + ": " + notJvm.err());
+                assertEquals(1, notJvm.err().lines().count(), command + ": " + notJvm.err());
+                Thread.sleep(300);
+                assertTrue(sleeper.isAlive(), command + " killed the process it refused");
+            }
         } finally {
             sleeper.destroy();
         }
