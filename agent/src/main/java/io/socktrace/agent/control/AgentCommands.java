@@ -96,14 +96,21 @@ public final class AgentCommands {
                 + "since: " + runtime.startedAt() + "\n"
                 + "options: " + runtime.effectiveOptions() + "\n"
                 + "instrumented classes: " + runtime.installer().transformed() + "\n"
-                + "connections: " + t.opened() + " opened, " + t.accepted() + " accepted, " + t.closed() + " closed, "
+                + "connections: " + t.opened() + " opened, " + t.accepted() + " accepted, "
+                + (t.openedBefore() > 0 ? t.openedBefore() + " open since before recording, " : "")
+                + t.closed() + " closed, "
                 + t.open() + " open, " + t.failedConnects() + " failed to connect, " + t.reconnects() + " reconnects\n"
                 + "endpoints: " + snapshot.endpoints().size() + ", distinct stacks: " + snapshot.stacks().size()
                 + ", stacks not sampled: " + snapshot.stacksNotSampled() + "\n"
                 + "dropped: " + snapshot.stacksDropped() + " stacks, " + snapshot.untrackedConnections()
-                + " untracked connections, " + snapshot.eventsDropped() + " trace events\n"
+                + " untracked connections, " + snapshot.untrackedCloses() + " untracked closes, "
+                + snapshot.eventsDropped() + " trace events\n"
                 + "agent errors: " + snapshot.agentErrors()
                 + (snapshot.lastAgentError() == null ? "" : " (last: " + snapshot.lastAgentError() + ")") + "\n"
+                + (snapshot.agentErrorsByPlace().isEmpty() ? "" : "agent errors by place: "
+                        + snapshot.agentErrorsByPlace().toString().replaceAll("[{}]", "") + "\n")
+                + (snapshot.unavailable().isEmpty() ? "" : "unreachable JDK internals: "
+                        + String.join(", ", snapshot.unavailable().keySet()) + "\n")
                 + "instrumentation failures: " + runtime.installer().failed()
                 + (runtime.installer().lastFailure() == null ? "" : " (last: " + runtime.installer().lastFailure() + ")")
                 + "\n";

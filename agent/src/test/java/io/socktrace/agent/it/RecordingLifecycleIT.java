@@ -11,6 +11,7 @@ import io.socktrace.agent.testing.ReportJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +51,7 @@ class RecordingLifecycleIT {
         assertEquals(5, report.get("totals").get("accepted").asLong(), report.get("totals").toString());
         assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
 
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(trace)));
         List<JsonNode> events = new ArrayList<>();
         for (String line : Files.readAllLines(trace, StandardCharsets.UTF_8)) {
             events.add(MAPPER.readTree(line));
@@ -156,5 +158,21 @@ class RecordingLifecycleIT {
             assertEquals(1, client.get("closesByCause").get("reset").asLong(), client.toPrettyString());
             assertEquals("reset", client.get("cycles").get(0).get("cause").asText());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void theTraceIsNeverWrittenThroughALink(Path javaHome, @TempDir Path dir) throws Exception {
+        Path target = Files.writeString(dir.resolve("someone-elses-file"), "untouched\n");
+        Path link = Files.createSymbolicLink(dir.resolve("trace.jsonl"), target);
+        Path json = dir.resolve("report.json");
+        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json,trace=" + link)
+                .mainClass("io.socktrace.scenario.PlainClose");
+        assertEquals(0, run.waitFor(), run.stderr());
+        assertEquals("untouched\n", Files.readString(target));
+        assertTrue(run.stderr().lines().anyMatch(l -> l.startsWith("socktrace: cannot write the event trace to " + link)),
+                run.stderr());
+        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+        assertEquals(3, report.get("totals").get("opened").asLong(), "recording without the trace");
     }
 }
