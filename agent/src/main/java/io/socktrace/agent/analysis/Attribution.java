@@ -14,9 +14,16 @@ import io.socktrace.agent.bootstrap.StackTable.StackTrace;
  * @param frame       index of the first frame outside the JDK, -1 if none
  * @param caller      index of the next frame outside the JDK, -1 if none
  * @param application index of the first frame outside the JDK and outside {@code frame}'s package, -1 if none
+ * @param decider     index of the frame that decided the close or connect, beyond the plumbing that carried it out
+ *                    ({@link Deciders}); -1 if none
  */
 public record Attribution(StackTrace stack, long count, long total, long notSampled, int frame, int caller,
-                          int application) {
+                          int application, int decider) {
+
+    /** The frame that decided, when it is not {@link #where()}'s frame already; otherwise {@code null}. */
+    public String decidedBy() {
+        return stack != null && decider >= 0 && decider != frame ? stack.frame(decider) : null;
+    }
 
     /** {@code pkg.Class.method(File.java:88)}, or a statement that no stack is known. */
     public String where() {

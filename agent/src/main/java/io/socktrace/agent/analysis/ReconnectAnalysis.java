@@ -82,7 +82,8 @@ public final class ReconnectAnalysis {
             parts.add(closes(e, dominant, count, timeoutMillis, medianDelay, medianInFlight, closer));
         }
         if (e.reconnects() > 0) {
-            String by = reopener.stack() != null && reopener.frame() >= 0 ? " by " + shortFrame(reopener) : "";
+            String by = reopener.decidedBy() != null ? " by " + shortFrame(reopener.decidedBy())
+                    : reopener.stack() != null && reopener.frame() >= 0 ? " by " + shortFrame(reopener) : "";
             parts.add((e.endpoint().accepted() ? "accepted again " : "reopened ") + Durations.format(medianGap)
                     + " later" + by);
         }
@@ -125,7 +126,9 @@ public final class ReconnectAnalysis {
                     .append(e.endpoint().accepted() ? "received " : "sent ").append(Durations.format(medianInFlight))
                     .append(" before the close)");
         }
-        if (closer.stack() != null && closer.frame() >= 0) {
+        if (closer.decidedBy() != null) {
+            v.append(", decided in ").append(shortFrame(closer.decidedBy()));
+        } else if (closer.stack() != null && closer.frame() >= 0) {
             v.append(", in ").append(shortFrame(closer));
         }
         return v.toString();
@@ -133,7 +136,10 @@ public final class ReconnectAnalysis {
 
     /** {@code Class.method(File.java:88)}: the frame without its package, as people say it. */
     static String shortFrame(Attribution a) {
-        String frame = a.where();
+        return shortFrame(a.where());
+    }
+
+    static String shortFrame(String frame) {
         int paren = frame.indexOf('(');
         String qualified = paren < 0 ? frame : frame.substring(0, paren);
         int method = qualified.lastIndexOf('.');
@@ -170,12 +176,13 @@ public final class ReconnectAnalysis {
         }
         StackTrace stack = stacks.get(best);
         if (stack == null) {
-            return new Attribution(null, 0, total, notSampled, -1, -1, -1);
+            return new Attribution(null, 0, total, notSampled, -1, -1, -1, -1);
         }
         int frame = Frames.firstOutsideJdk(stack);
         int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame);
         int application = frame < 0 ? -1 : Frames.application(stack, frame, libraries);
-        return new Attribution(stack, bestCount, total, notSampled, frame, caller, application);
+        return new Attribution(stack, bestCount, total, notSampled, frame, caller, application,
+                Deciders.decider(stack, frame));
     }
 
     private static int mostFrequent(Map<Integer, Long> counts) {

@@ -22,7 +22,8 @@ final class FailureClassifier {
 
     /**
      * Messages of resets and broken pipes: {@code NioSocketImpl}'s "Connection reset", the kernel's ECONNRESET
-     * ("Connection reset by peer") and EPIPE ("Broken pipe") as {@code SocketChannel} reports them.
+     * ("Connection reset by peer") and EPIPE ("Broken pipe") as {@code SocketChannel} and Netty's
+     * {@code Errors$NativeIoException} ("recvAddress(..) failed: Connection reset by peer") report them.
      */
     private static final String[] RESET_WORDS = {"Connection reset", "Broken pipe"};
 
@@ -87,6 +88,9 @@ final class FailureClassifier {
 
     /** Why a connect failed, in a few words the report groups by. */
     static String connectFailure(Throwable failure) {
+        if (isTimeout(failure) || failure.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+            return "timed out"; // Netty's own connect timeout, under any package prefix, is a ConnectException
+        }
         if (failure instanceof ConnectException) {
             String message = failure.getMessage();
             return message != null && message.contains("refused") ? "refused" : "ConnectException: " + message;

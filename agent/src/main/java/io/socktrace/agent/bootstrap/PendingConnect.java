@@ -15,6 +15,8 @@ final class PendingConnect {
     final String thread;
     /** The thread inside {@code finishConnect} for this connect, whose own failure handling closes the channel. */
     volatile Thread finishing;
+    /** The local address bound when the connect started, where the completion does not tell it (Netty). */
+    volatile InetSocketAddress local;
 
     PendingConnect(Transport transport, InetSocketAddress remote, long startNanos, int stackId, String thread) {
         this.transport = transport;

@@ -88,7 +88,15 @@ public final class Recorder {
 
     /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos) {
-        if (!pending.add(socket, new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName()))) {
+        connectPending(socket, transport, remote, startNanos, null);
+    }
+
+    /** The same, with the local address already bound (which the completion will not tell). */
+    void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos,
+                        InetSocketAddress local) {
+        PendingConnect connect = new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName());
+        connect.local = local;
+        if (!pending.add(socket, connect)) {
             untracked();
         }
     }
@@ -105,9 +113,18 @@ public final class Recorder {
     void connectFinished(Object socket, InetAddress local, int localPort) {
         PendingConnect connect = pending.remove(socket);
         if (connect != null) {
+            if (local == null && connect.local != null) {
+                local = connect.local.getAddress();
+                localPort = connect.local.getPort();
+            }
             opened(socket, connect.transport, endpoints.endpoint(connect.remote, false), null, local, localPort,
                     connect.startNanos, connect.stackId, connect.thread);
         }
+    }
+
+    /** Whether a connect of {@code socket} is pending. */
+    boolean connecting(Object socket) {
+        return pending.get(socket) != null;
     }
 
     /** A pending connect failed (in {@code finishConnect}, or its channel was closed first). */

@@ -335,4 +335,99 @@ public final class SocketEvents {
             r.failed(error);
         }
     }
+
+    /**
+     * Netty epoll: {@code AbstractEpollChannel.doConnect} returned ({@code connected}: at once; else pending, and
+     * {@link #nettyFinishConnectEnd} follows) or failed.
+     *
+     * @param channel the channel (datagram and Unix domain channels are ignored)
+     * @param socket  its {@code LinuxSocket}, which carries the connection's I/O and identifies it
+     * @param local   the channel's local address after the call (bound even while pending)
+     */
+    public static void nettyConnectEnd(Object channel, Object socket, SocketAddress remote, SocketAddress local,
+                                       boolean connected, long startNanos, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null || startNanos == 0 || socket == null || !(remote instanceof InetSocketAddress)) {
+            return;
+        }
+        try {
+            if (!NettyChannels.isTcpStream(channel)) {
+                return;
+            }
+            InetSocketAddress target = (InetSocketAddress) remote;
+            InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+            if (thrown != null) {
+                r.connectFailed(target, Transport.NETTY_EPOLL, startNanos, thrown);
+            } else if (connected) {
+                r.connected(socket, Transport.NETTY_EPOLL, target, bound == null ? null : bound.getAddress(),
+                        bound == null ? 0 : bound.getPort(), startNanos);
+            } else {
+                r.connectPending(socket, Transport.NETTY_EPOLL, target, startNanos, bound);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** Netty's {@code unix.Socket.finishConnect} returned ({@code connected} once established) or failed. */
+    public static void nettyFinishConnectEnd(Object socket, boolean connected, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            if (thrown != null) {
+                r.connectPendingFailed(socket, thrown);
+            } else if (connected) {
+                r.connectFinished(socket, null, 0);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty epoll: {@code doClose} starts. A pending connect whose promise already failed (Netty's connect timeout
+     * fails it, then closes) fails with that cause, before the socket's close would call it given up.
+     *
+     * @param connectPromise the channel's pending connect promise (a {@code java.util.concurrent.Future}), or null
+     */
+    public static void nettyClosing(Object socket, Object connectPromise) {
+        Recorder r = recorder;
+        if (r == null || socket == null || !(connectPromise instanceof java.util.concurrent.Future)) {
+            return;
+        }
+        try {
+            java.util.concurrent.Future<?> promise = (java.util.concurrent.Future<?>) connectPromise;
+            if (promise.isDone() && !promise.isCancelled() && r.connecting(socket)) {
+                try {
+                    promise.get();
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    r.connectPendingFailed(socket, failed.getCause());
+                }
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty epoll: an {@code EpollSocketChannel} was made for a connection its server channel {@code parent}
+     * accepted from {@code peer}; {@code socket} is its {@code LinuxSocket}.
+     */
+    public static void nettyAccepted(Object parent, Object socket, SocketAddress peer) {
+        Recorder r = recorder;
+        if (r == null || parent == null || socket == null) {
+            return;
+        }
+        try {
+            InetSocketAddress listening = NettyChannels.localAddress(parent);
+            if (listening != null) {
+                r.accepted(socket, Transport.NETTY_EPOLL, listening,
+                        peer instanceof InetSocketAddress ? (InetSocketAddress) peer : null);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
 }

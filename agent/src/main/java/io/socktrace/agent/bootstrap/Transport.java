@@ -7,7 +7,12 @@ public enum Transport {
     /** {@code java.nio.channels.SocketChannel} and its {@code socket()} adaptor: {@code SocketChannelImpl}. */
     SOCKET_CHANNEL("SocketChannel"),
     /** {@code java.nio.channels.AsynchronousSocketChannel}. */
-    ASYNC_CHANNEL("AsynchronousSocketChannel");
+    ASYNC_CHANNEL("AsynchronousSocketChannel"),
+    /**
+     * Netty's native epoll transport ({@code EpollSocketChannel}, Netty 4.1 and 4.2, under any package prefix),
+     * which never touches the JDK's sockets: identified by its {@code LinuxSocket}.
+     */
+    NETTY_EPOLL("Netty epoll");
 
     private final String apiName;
 

@@ -1,7 +1,8 @@
 package io.socktrace.agent.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.socktrace.agent.bootstrap.AgentHealth;
@@ -19,6 +20,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassInjector;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -28,14 +30,18 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class Installer {
 
-    /** Every JDK class socktrace instruments. */
+    /** Every class socktrace instruments: the JDK's, then Netty's native transport (under any package prefix). */
     static final List<TypeInstrumentation> INSTRUMENTATIONS = List.of(
             new NioSocketImplInstrumentation(),
             new SocketChannelImplInstrumentation(),
             new ServerSocketChannelImplInstrumentation(),
             new SslSocketImplInstrumentation(),
             new AsyncSocketChannelInstrumentation(),
-            new AsyncSocketChannelBaseInstrumentation());
+            new AsyncSocketChannelBaseInstrumentation(),
+            new NettyEpollChannelInstrumentation(),
+            new NettyEpollSocketChannelInstrumentation(),
+            new NettyUnixSocketInstrumentation(),
+            new NettyFileDescriptorInstrumentation());
 
     /** JDK packages whose private fields tie a connection's layers together (see {@code JdkInternals}). */
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");
@@ -53,10 +59,11 @@ public final class Installer {
     public void install(Instrumentation instrumentation, boolean inBackground) {
         openJdkInternals(instrumentation);
         Set<String> internalNames = new HashSet<>();
+        List<String> libraryNames = new ArrayList<>();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
-            internalNames.add(type.typeName().replace('.', '/'));
+            (type.relocatable() ? libraryNames : internalNames).add(type.typeName().replace('.', '/'));
         }
-        GatedTransformer installed = new GatedTransformer(internalNames);
+        GatedTransformer installed = new GatedTransformer(internalNames, libraryNames);
         gate = installed;
         instrumentation.addTransformer(installed, true);
         Runnable build = () -> {
@@ -96,7 +103,10 @@ public final class Installer {
         // Byte Buddy probes sun.misc.Unsafe when its agent builder is first created, which JDK 24+ answers with a
         // warning on standard error; advice needs no class injection, so tell our (relocated) copy not to.
         System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
-        String[] names = INSTRUMENTATIONS.stream().map(TypeInstrumentation::typeName).toArray(String[]::new);
+        ElementMatcher.Junction<TypeDescription> instrumented = none();
+        for (TypeInstrumentation type : INSTRUMENTATIONS) {
+            instrumented = instrumented.or(matcher(type));
+        }
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -104,13 +114,37 @@ public final class Installer {
                 .with(new Outcome())
                 // only the classes advised below are ever looked at; this also lifts the default exclusion of
                 // bootstrap classes
-                .ignore(not(namedOneOf(names)));
+                .ignore(not(instrumented));
         ClassLoader adviceLoader = Installer.class.getClassLoader();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
-            builder = builder.type(named(type.typeName()))
-                    .transform(type.advise(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)));
+            AgentBuilder.Transformer.ForAdvice advice =
+                    type.advise(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader));
+            builder = builder.type(matcher(type))
+                    .transform(type.relocatable() ? verified((LibraryInstrumentation) type, advice) : advice);
         }
         return builder.makeRaw();
+    }
+
+    /** The class itself, or for a library class, also any relocated copy of it. */
+    private static ElementMatcher.Junction<TypeDescription> matcher(TypeInstrumentation type) {
+        return type.relocatable() ? named(type.typeName()).or(nameEndsWith("." + type.typeName()))
+                : named(type.typeName());
+    }
+
+    /**
+     * A library class's advice, applied only if this version of the class has every method it advises; otherwise
+     * the class is left as it is, in one line, and counted as not instrumented.
+     */
+    private AgentBuilder.Transformer verified(LibraryInstrumentation library, AgentBuilder.Transformer advice) {
+        return (builder, type, loader, module, domain) -> {
+            List<String> missing = library.missing(type);
+            if (!missing.isEmpty()) {
+                fail(type.getName(), "this version has no " + String.join(", ", missing)
+                        + "; left as it is, its connections are not recorded");
+                return builder;
+            }
+            return advice.transform(builder, type, loader, module, domain);
+        };
     }
 
     /** Retransforms the loaded socket classes: through the gate when installed, back to the JDK's bytes when not. */
@@ -128,16 +162,27 @@ public final class Installer {
 
     private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
         Set<String> names = new HashSet<>();
+        List<String> libraryNames = new ArrayList<>();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
-            names.add(type.typeName());
+            (type.relocatable() ? libraryNames : names).add(type.typeName());
         }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.getClassLoader() == null && names.contains(type.getName())) {
+            String name = type.getName();
+            if (type.getClassLoader() == null ? names.contains(name) : isLibraryClass(name, libraryNames)) {
                 loaded.add(type);
             }
         }
         return loaded;
+    }
+
+    private static boolean isLibraryClass(String name, List<String> libraryNames) {
+        for (String library : libraryNames) {
+            if (LibraryInstrumentation.isCopyOf(name, library)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

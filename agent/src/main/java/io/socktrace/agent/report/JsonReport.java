@@ -145,7 +145,8 @@ public final class JsonReport {
         json.beginObject()
                 .field("frame", kept && a.frame() >= 0 ? a.stack().frame(a.frame()) : null)
                 .field("calledFrom", a.calledFrom())
-                .field("application", kept && a.application() >= 0 ? a.stack().frame(a.application()) : null);
+                .field("application", kept && a.application() >= 0 ? a.stack().frame(a.application()) : null)
+                .field("decidedBy", a.decidedBy());
         if (kept) {
             json.field("stackId", a.stack().id());
         } else {

@@ -179,6 +179,10 @@ public final class TextReport {
                     .append(a.notSampled() > 0 ? " sampled" : "").append("  [s").append(a.stack().id()).append(']');
         }
         out.append('\n');
+        String decided = a.decidedBy();
+        if (decided != null) {
+            out.append("                 decided in ").append(decided).append('\n');
+        }
         String caller = a.calledFrom();
         if (caller != null) {
             out.append("                 called from ").append(caller).append('\n');

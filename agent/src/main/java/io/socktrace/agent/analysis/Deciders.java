@@ -1,0 +1,90 @@
+package io.socktrace.agent.analysis;
+
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which frame of a closing (or connecting) stack decided it, as opposed to the transport plumbing that carried it
+ * out. One rule for any library: going outwards from the socket, skip the JDK's socket and dispatch code, frames
+ * that only pass the operation on (a method named like the operation: {@code close}, {@code doClose},
+ * {@code invokeClose}, {@code closeQuietly}...), and the internals of the known transports in {@link #PLUMBING}
+ * (under any relocation prefix); the first frame left decided. A library's own deciders (Netty's
+ * {@code ReadTimeoutHandler}, the JDK HttpClient's pool, an evictor) are such frames, and so is the
+ * application's handler that calls {@code ctx.close()}.
+ */
+final class Deciders {
+
+    /** JDK packages that carry a close or connect out, or dispatch to whoever asked: never the decider. */
+    private static final List<String> JDK_PLUMBING = List.of(
+            "java.net.", "java.nio.channels.", "sun.nio.ch.", "sun.security.ssl.", "javax.net.ssl.", "java.io.",
+            "java.util.concurrent.", "java.lang.Thread", "java.lang.reflect.", "jdk.internal.reflect.",
+            "java.lang.invoke.", "jdk.internal.misc.", "java.security.AccessController", "java.util.stream.",
+            "java.lang.Iterable", "java.util.ArrayList", "java.util.HashMap", "java.util.Collection");
+
+    /** Internals of known transports: channels, pipelines, executors, promises. */
+    private static final List<String> PLUMBING = List.of(
+            "io.netty.channel.", "io.netty.util.concurrent.", "io.netty.util.internal.", "io.netty.bootstrap.");
+
+    /** Methods that only pass a close or a connect on. */
+    private static final Set<String> PASSING_ON = Set.of(
+            "close", "doClose", "close0", "doClose0", "closeInternal", "implClose", "implCloseSelectableChannel",
+            "closeSocket", "closeChannel", "closeNow", "closeQuietly", "closeForcibly", "invokeClose",
+            "connect", "doConnect", "connect0", "doConnect0", "invokeConnect", "connectSocket", "doResolveAndConnect",
+            "doResolveAndConnect0");
+
+    private Deciders() {
+    }
+
+    /**
+     * Index of the frame that decided, or -1 if every frame is plumbing. When it is the application's own helper
+     * around the first frame outside the JDK (the same outer class), that first frame stands: it says as much.
+     *
+     * @param first index of the first frame outside the JDK, -1 if none
+     */
+    static int decider(StackTrace stack, int first) {
+        int decider = outside(stack, true);
+        if (decider < 0) {
+            decider = outside(stack, false); // the transport decided itself (on end of stream, on an error)
+        }
+        if (decider >= 0 && first >= 0 && decider > first && outer(stack.className(decider)).equals(
+                outer(stack.className(first)))) {
+            return first;
+        }
+        return decider;
+    }
+
+    /** The first frame that is not JDK plumbing, not passing on, and with {@code transports}, not theirs either. */
+    private static int outside(StackTrace stack, boolean transports) {
+        for (int i = 0; i < stack.depth(); i++) {
+            String cls = stack.className(i);
+            if (!isJdkPlumbing(cls) && !(transports && isTransport(cls)) && !PASSING_ON.contains(stack.methodName(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isJdkPlumbing(String cls) {
+        for (String prefix : JDK_PLUMBING) {
+            if (cls.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransport(String cls) {
+        for (String prefix : PLUMBING) {
+            if (cls.startsWith(prefix) || cls.contains("." + prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String outer(String cls) {
+        int dollar = cls.indexOf('$');
+        return dollar < 0 ? cls : cls.substring(0, dollar);
+    }
+}

@@ -1,0 +1,95 @@
+package io.socktrace.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socktrace.agent.testing.AgentRun;
+import io.socktrace.agent.testing.JavaHomes;
+import io.socktrace.agent.testing.ReportJson;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Netty's native epoll transport, 4.1 and 4.2 (from Maven Central, the native library inside the jar), on every
+ * JDK: the story (a {@code ReadTimeoutHandler} closing a connection with a request in flight, a close listener
+ * reconnecting), end of stream, a reset and a refused connect, client and servers in one JVM. Each run checks
+ * first that epoll really was used, so that a silent fallback to NIO (which the JDK hooks would see) cannot pass.
+ */
+class NettyEpollIT {
+
+    static Stream<Arguments> javaHomesAndNettyLines() {
+        return JavaHomes.all().stream().flatMap(home -> Stream.of(Arguments.of(home, "4.1"), Arguments.of(home, "4.2")));
+    }
+
+    /** The test classes and one Netty line's jars, nothing else: the scenario runs on that line alone. */
+    static String classPath(String line) throws IOException {
+        Path jars = Path.of(System.getProperty("socktrace.test.netty", "target"), "netty-" + line);
+        assertTrue(Files.isDirectory(jars), "Netty " + line + " jars not copied by the build: " + jars.toAbsolutePath());
+        String testClasses = Path.of(System.getProperty("socktrace.test.netty", "target"), "test-classes").toString();
+        try (Stream<Path> files = Files.list(jars)) {
+            return testClasses + File.pathSeparator + files.map(Path::toString).sorted()
+                    .collect(Collectors.joining(File.pathSeparator));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomesAndNettyLines")
+    void theStoryOverEpollNamesTheCodeThatDecided(Path javaHome, String line, @TempDir Path dir) throws Exception {
+        Path json = dir.resolve("report.json");
+        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
+                .command("-cp", classPath(line), "io.socktrace.scenario.netty.EpollStory");
+        assertEquals(0, run.waitFor(), run.stdout() + run.stderr());
+        assertEquals("true", run.printed("epollAvailable"), "the native transport loaded: " + run.stderr());
+        assertTrue(run.printed("nettyVersion").startsWith(line + "."), run.printed("nettyVersion"));
+        assertEquals("io.netty.channel.epoll.EpollEventLoop", run.printed("eventLoop"));
+        assertEquals("io.netty.channel.epoll.EpollSocketChannel", run.printed("channel"));
+        assertEquals("3", run.printed("timeoutCloses"));
+        assertTrue(run.stderr().lines().noneMatch(l -> l.startsWith("socktrace: could not instrument")), run.stderr());
+
+        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+
+        String silent = "127.0.0.1:" + run.printed("silentPort");
+        JsonNode client = ReportJson.endpoint(report, silent, false);
+        assertEquals("[\"Netty epoll\"]", client.get("transports").toString());
+        assertEquals(3, client.get("opened").asLong(), client.toPrettyString());
+        assertEquals(3, client.get("closed").asLong());
+        assertEquals(2, client.get("reconnects").asLong());
+        assertEquals(3, client.get("closesByCause").get("noError").asLong(), "Netty's timeout, not the JDK's");
+        assertEquals(3, client.get("requestInFlightCloses").asLong());
+        assertTrue(client.get("closedBy").get("decidedBy").asText()
+                .startsWith("io.netty.handler.timeout.ReadTimeoutHandler.readTimedOut("), client.get("closedBy").toString());
+        assertTrue(client.get("verdict").asText().contains("decided in ReadTimeoutHandler.readTimedOut("),
+                client.get("verdict").asText());
+        for (JsonNode cycle : client.get("cycles")) {
+            assertTrue(cycle.get("localPort").asInt() > 0 && cycle.get("bytesWritten").asLong() == 8, cycle.toString());
+            assertTrue(cycle.get("requestInFlight").asBoolean(), cycle.toString());
+        }
+        JsonNode server = ReportJson.endpoint(report, silent, true);
+        assertEquals(3, server.get("opened").asLong(), server.toPrettyString());
+        assertEquals(3, server.get("closesByCause").get("endOfStream").asLong(), server.toPrettyString());
+
+        JsonNode closing = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("closingPort"), false);
+        assertEquals(1, closing.get("closesByCause").get("endOfStream").asLong(), closing.toPrettyString());
+        JsonNode closingServer = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("closingPort"), true);
+        assertTrue(closingServer.get("closedBy").get("decidedBy").asText().startsWith(
+                "io.socktrace.scenario.netty.EpollStory$"), closingServer.get("closedBy").toString());
+
+        JsonNode reset = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("resetPort"), false);
+        assertEquals(1, reset.get("closesByCause").get("reset").asLong(), reset.toPrettyString());
+        assertTrue(reset.get("cycles").get(0).get("error").asText().contains("Connection reset by peer"));
+
+        JsonNode refused = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("refusedPort"), false);
+        assertEquals(1, refused.get("failedConnectsByReason").get("refused").asLong(), refused.toPrettyString());
+    }
+}
