@@ -6,10 +6,11 @@ import java.util.Set;
 
 /**
  * Which frame of a closing (or connecting) stack decided it, as opposed to the transport plumbing that carried it
- * out. One rule for any library: going outwards from the socket, skip the JDK's socket and dispatch code, frames
- * that only pass the operation on (a method named like the operation: {@code close}, {@code doClose},
- * {@code invokeClose}, {@code closeQuietly}...), and the internals of the known transports in {@link #PLUMBING}
- * (under any relocation prefix); the first frame left decided. A library's own deciders (Netty's
+ * out. One rule for any library: going outwards from the socket, skip the JDK's socket and dispatch code, the
+ * library methods that only pass the operation on (named like it: {@code close}, {@code doClose},
+ * {@code invokeClose}, {@code closeQuietly}...; libraries are {@link Libraries}, which the {@code libraries} option
+ * extends), and the internals of the known transports in {@link #PLUMBING} (under any relocation prefix); the
+ * first frame left decided. A library's own deciders (Netty's
  * {@code ReadTimeoutHandler}, the JDK HttpClient's pool, an evictor) are such frames, and so is the
  * application's handler that calls {@code ctx.close()}.
  */
@@ -37,32 +38,37 @@ final class Deciders {
     }
 
     /**
-     * Index of the frame that decided, or -1 if every frame is plumbing. When it is the application's own helper
-     * around the first frame outside the JDK (the same outer class), that first frame stands: it says as much.
+     * Index of the frame that decided, or -1 if every frame is plumbing. The first frame outside the JDK, the
+     * transports' internals and the libraries' pass-through methods; failing that (a close on a selector or event
+     * loop thread with no application code on it), the first that only does not pass the operation on: the JDK
+     * HttpClient's pool, Netty's own end-of-stream handling. When it is the application's own helper around the
+     * first frame outside the JDK (the same outer class), that first frame stands: it says as much.
      *
      * @param first index of the first frame outside the JDK, -1 if none
      */
-    static int decider(StackTrace stack, int first) {
-        int decider = outside(stack, true);
-        if (decider < 0) {
-            decider = outside(stack, false); // the transport decided itself (on end of stream, on an error)
+    static int decider(StackTrace stack, int first, Libraries libraries) {
+        int decider = -1;
+        for (int i = 0; i < stack.depth() && decider < 0; i++) {
+            String cls = stack.className(i);
+            if (!Frames.isJdk(cls) && !isTransport(cls) && !passesOn(stack, i, libraries)) {
+                decider = i;
+            }
         }
-        if (decider >= 0 && first >= 0 && decider > first && outer(stack.className(decider)).equals(
-                outer(stack.className(first)))) {
+        for (int i = 0; i < stack.depth() && decider < 0; i++) {
+            if (!isJdkPlumbing(stack.className(i)) && !PASSING_ON.contains(stack.methodName(i))) {
+                decider = i;
+            }
+        }
+        if (decider >= 0 && first >= 0 && decider > first
+                && outer(stack.className(decider)).equals(outer(stack.className(first)))) {
             return first;
         }
         return decider;
     }
 
-    /** The first frame that is not JDK plumbing, not passing on, and with {@code transports}, not theirs either. */
-    private static int outside(StackTrace stack, boolean transports) {
-        for (int i = 0; i < stack.depth(); i++) {
-            String cls = stack.className(i);
-            if (!isJdkPlumbing(cls) && !(transports && isTransport(cls)) && !PASSING_ON.contains(stack.methodName(i))) {
-                return i;
-            }
-        }
-        return -1;
+    /** A library's method that only passes a close or connect on; the application's own are its decisions. */
+    private static boolean passesOn(StackTrace stack, int i, Libraries libraries) {
+        return PASSING_ON.contains(stack.methodName(i)) && libraries.contains(stack.className(i));
     }
 
     private static boolean isJdkPlumbing(String cls) {

@@ -182,7 +182,7 @@ public final class ReconnectAnalysis {
         int caller = frame < 0 ? -1 : Frames.nextOutsideJdk(stack, frame);
         int application = frame < 0 ? -1 : Frames.application(stack, frame, libraries);
         return new Attribution(stack, bestCount, total, notSampled, frame, caller, application,
-                Deciders.decider(stack, frame));
+                Deciders.decider(stack, frame, libraries));
     }
 
     private static int mostFrequent(Map<Integer, Long> counts) {

@@ -21,6 +21,8 @@ public final class Recorder {
     private final RecorderSettings settings;
     private final ConnectionTable<ConnectionRecord> connections;
     private final ConnectionTable<PendingConnect> pending;
+    /** Connects asked for on one thread and made on another (Netty's event loop): who asked, by socket. */
+    private final ConnectionTable<PendingConnect> asked;
     private final EndpointRegistry endpoints;
     private final StackCapture stacks;
     private final EventBus bus = new EventBus();
@@ -44,6 +46,7 @@ public final class Recorder {
         this.settings = settings;
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
+        this.asked = new ConnectionTable<>(settings.maxConnections());
         this.endpoints = new EndpointRegistry(settings);
         this.stacks = new StackCapture(settings);
         this.listening = listening;
@@ -79,11 +82,23 @@ public final class Recorder {
                 durationNanos < 0 ? -1 : durationNanos / 1_000, timeoutMillis, detail, requestInFlight));
     }
 
+    /**
+     * A connection was asked for on this thread, to be made on another (a Netty channel is created where
+     * {@code Bootstrap.connect} is called and connects on its event loop): the connect is attributed to this stack
+     * and thread, the code that asked, not to the event loop's.
+     */
+    void connectAsked(Object socket) {
+        if (asked.get(socket) == null) {
+            asked.add(socket, new PendingConnect(null, null, 0, stacks.capture(), threadName()));
+        }
+    }
+
     /** A connect made by this JVM succeeded. */
     void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
                    long startNanos) {
+        PendingConnect askedBy = asked.remove(socket);
         opened(socket, transport, endpoints.endpoint(remote, false), null, local, localPort, startNanos,
-                stacks.capture(), threadName());
+                askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
     }
 
     /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
@@ -94,7 +109,9 @@ public final class Recorder {
     /** The same, with the local address already bound (which the completion will not tell). */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos,
                         InetSocketAddress local) {
-        PendingConnect connect = new PendingConnect(transport, remote, startNanos, stacks.capture(), threadName());
+        PendingConnect askedBy = asked.remove(socket);
+        PendingConnect connect = new PendingConnect(transport, remote, startNanos,
+                askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
         connect.local = local;
         if (!pending.add(socket, connect)) {
             untracked();
@@ -140,9 +157,15 @@ public final class Recorder {
         }
     }
 
-    void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
+    void connectFailed(Object socket, InetSocketAddress remote, Transport transport, long startNanos,
+                       Throwable failure) {
+        PendingConnect askedBy = socket == null ? null : asked.remove(socket);
         connectFailed(endpoints.endpoint(remote, false), transport, startNanos, FailureClassifier.connectFailure(failure),
-                stacks.capture());
+                askedBy != null ? askedBy.stackId : stacks.capture());
+    }
+
+    void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
+        connectFailed(null, remote, transport, startNanos, failure);
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
@@ -384,6 +407,7 @@ public final class Recorder {
             fold(record, CloseCause.COLLECTED, Clock.nanos(), null, StackTable.NO_STACK);
         }
         pending.pollCollected();
+        asked.pollCollected();
     }
 
     private static String threadName() {

@@ -357,13 +357,29 @@ public final class SocketEvents {
             InetSocketAddress target = (InetSocketAddress) remote;
             InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
             if (thrown != null) {
-                r.connectFailed(target, Transport.NETTY_EPOLL, startNanos, thrown);
+                r.connectFailed(socket, target, Transport.NETTY_EPOLL, startNanos, thrown);
             } else if (connected) {
                 r.connected(socket, Transport.NETTY_EPOLL, target, bound == null ? null : bound.getAddress(),
                         bound == null ? 0 : bound.getPort(), startNanos);
             } else {
                 r.connectPending(socket, Transport.NETTY_EPOLL, target, startNanos, bound);
             }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty epoll: a client {@code EpollSocketChannel} was created, on the thread that asked for the connection
+     * ({@code Bootstrap.connect} creates it there; the connect itself runs on the event loop).
+     */
+    public static void nettyChannelCreated(Object socket) {
+        Recorder r = recorder;
+        if (r == null || socket == null) {
+            return;
+        }
+        try {
+            r.connectAsked(socket);
         } catch (Throwable error) {
             r.failed(error);
         }

@@ -11,7 +11,8 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Netty's {@code io.netty.channel.epoll.EpollSocketChannel}: the constructor a server channel uses for each
- * connection it accepts ({@code (Channel parent, LinuxSocket fd, InetSocketAddress remote)}, 4.1 and 4.2).
+ * connection it accepts ({@code (Channel parent, LinuxSocket fd, InetSocketAddress remote)}, 4.1 and 4.2), and the
+ * no-argument one a client's channel factory uses, where the code that asked for the connection is on the stack.
  */
 final class NettyEpollSocketChannelInstrumentation extends LibraryInstrumentation {
 
@@ -22,8 +23,23 @@ final class NettyEpollSocketChannelInstrumentation extends LibraryInstrumentatio
 
     @Override
     List<Advised> advised() {
-        return List.of(new Advised("EpollSocketChannel(Channel, LinuxSocket, InetSocketAddress)",
-                isConstructor().and(takesArguments(3)).and(takesArgument(2, InetSocketAddress.class)), Accepted.class));
+        return List.of(
+                new Advised("EpollSocketChannel(Channel, LinuxSocket, InetSocketAddress)",
+                        isConstructor().and(takesArguments(3)).and(takesArgument(2, InetSocketAddress.class)),
+                        Accepted.class),
+                new Advised("EpollSocketChannel()", isConstructor().and(takesArguments(0)), Created.class));
+    }
+
+    /**
+     * {@code EpollSocketChannel()}: a client channel, created by {@code Bootstrap} (its reflective channel factory)
+     * on the thread that asked for the connection; the one constructor all the usual channel factories call.
+     */
+    static final class Created {
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("socket") Object socket) {
+            SocketEvents.nettyChannelCreated(socket);
+        }
     }
 
     static final class Accepted {

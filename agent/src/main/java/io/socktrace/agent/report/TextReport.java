@@ -179,10 +179,6 @@ public final class TextReport {
                     .append(a.notSampled() > 0 ? " sampled" : "").append("  [s").append(a.stack().id()).append(']');
         }
         out.append('\n');
-        String decided = a.decidedBy();
-        if (decided != null) {
-            out.append("                 decided in ").append(decided).append('\n');
-        }
         String caller = a.calledFrom();
         if (caller != null) {
             out.append("                 called from ").append(caller).append('\n');
@@ -190,6 +186,10 @@ public final class TextReport {
         String application = a.applicationFrame();
         if (application != null) {
             out.append("                 application ").append(application).append('\n');
+        }
+        String decided = a.decidedBy();
+        if (decided != null) {
+            out.append("                 decided in ").append(decided).append('\n');
         }
     }
 

@@ -1,0 +1,40 @@
+package io.socktrace.scenario.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.stub.ServerCalls;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC server on {@code grpc-netty-shaded} (Netty 4.2 relocated, its epoll inside) that drops connections idle
+ * for 500 ms ({@code maxConnectionIdle}: GOAWAY, then close), as servers behind load balancers are set up to.
+ * Prints its port, serves until the file named by the argument exists.
+ */
+public final class IdleDroppingServer {
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("epollAvailable=" + Epoll.isAvailable());
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .maxConnectionIdle(500, TimeUnit.MILLISECONDS)
+                .addService(ServerServiceDefinition.builder("socktrace.Echo")
+                        .addMethod(Echo.METHOD, ServerCalls.asyncUnaryCall((request, response) -> {
+                            response.onNext("echo " + request);
+                            response.onCompleted();
+                        }))
+                        .build())
+                .build()
+                .start();
+        System.out.println("port=" + server.getPort());
+        Path stop = Path.of(args[0]);
+        for (int i = 0; i < 1_200 && !Files.exists(stop); i++) {
+            Thread.sleep(50);
+        }
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
