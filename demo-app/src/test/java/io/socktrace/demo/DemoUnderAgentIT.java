@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
-import io.socktrace.agent.testing.Report;
+import io.socktrace.agent.testing.ReportJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,56 +44,56 @@ class DemoUnderAgentIT {
     void reportNamesTheFailoverCloserTheTimeoutAndTheReconnectingLookup(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).command("-jar", demoJar().toString(), "--seconds", "7");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
         Matcher summary = SUMMARY.matcher(run.stdout());
         assertTrue(summary.find(), run.stdout());
         long failures = Long.parseLong(summary.group(1));
         long reconnects = Long.parseLong(summary.group(2));
         assertTrue(reconnects >= 2, "the demo should have reconnected; stdout:\n" + run.stdout());
 
-        Report.Block block = report.endpoint(serverEndpoint(run.stdout()));
-        assertEquals(reconnects, block.number("(\\d+) reconnects"), block.text());
-        assertEquals(reconnects + 1, block.number("opened (\\d+)"));
-        assertEquals(reconnects + 1, block.number("closed (\\d+)"));
-        assertEquals(failures + " after a read timeout, 1 with no error on it; " + failures
-                + " with a request in flight", block.line("closes"));
-        String verdict = block.line("verdict");
-        // "reconnected 7 times; 7 of 8 closes by this JVM 0.4 ms after a read timeout (SO_TIMEOUT 1000 ms),
-        // 7 with a request in flight (sent 1.002 s before the close), in MemcachePool.serverFailure(MemcachePool.java:212);
-        // reopened 0.6 ms later by MemcachePool.findServer(MemcachePool.java:178); the peer's late reply ... (RST)"
-        assertTrue(verdict.startsWith("reconnected " + reconnects + " times; " + failures + " of " + (reconnects + 1)
-                + " closes by this JVM "), verdict);
-        assertTrue(verdict.contains(" after a read timeout (SO_TIMEOUT 1000 ms), " + failures
-                + " with a request in flight (sent 1.0"), verdict);
-        assertTrue(verdict.contains(" before the close), in MemcachePool.serverFailure(MemcachePool.java:"), verdict);
-        assertTrue(Pattern.compile("; reopened \\d+\\.\\d ms later by MemcachePool\\.findServer\\(MemcachePool\\.java:\\d+\\);")
-                .matcher(verdict).find(), verdict);
-        assertTrue(verdict.endsWith("; the peer's late reply will meet a closed socket (RST)"), verdict);
-        assertTrue(block.line("closed by").startsWith(POOL + "serverFailure(MemcachePool.java:"), block.text());
-        assertTrue(block.line("reopened by").startsWith(POOL + "findServer(MemcachePool.java:"), block.text());
-        assertTrue(block.line("application").startsWith("io.socktrace.demo.App."), block.text());
+        JsonNode server = ReportJson.endpoint(report, serverEndpoint(run.stdout()), false);
+        String pretty = server.toPrettyString();
+        assertEquals(reconnects, server.get("reconnects").asLong(), pretty);
+        assertEquals(reconnects + 1, server.get("opened").asLong(), pretty);
+        assertEquals(reconnects + 1, server.get("closed").asLong(), pretty);
+        // every server failure is a read timeout with the set in flight; the last close is the demo's own at the end
+        assertEquals(Map.of("readTimeout", failures, "noError", 1L), ReportJson.closes(server), pretty);
+        assertEquals(failures, server.get("requestInFlightCloses").asLong(), pretty);
+        assertEquals("readTimeout", server.get("dominantCause").asText(), pretty);
+        assertEquals(1000, server.get("timeoutMillis").asInt(), "the client's 1 s read timeout: " + pretty);
+        // the set was sent a little over the 1 s timeout before the close, and the pool reconnected at once
+        long inFlight = server.get("medianInFlightMicros").asLong();
+        assertTrue(inFlight >= 1_000_000 && inFlight < 1_100_000, "sent " + inFlight + " us before the close");
+        long gap = server.get("medianReconnectGapMicros").asLong();
+        assertTrue(gap >= 0 && gap < 10_000, "reopened " + gap + " us later");
+        JsonNode closedBy = server.get("closedBy");
+        assertTrue(closedBy.get("frame").asText().startsWith(POOL + "serverFailure(MemcachePool.java:"), closedBy.toString());
+        assertTrue(closedBy.get("application").asText().startsWith("io.socktrace.demo.App."), closedBy.toString());
+        JsonNode reopenedBy = server.get("reopenedBy");
+        assertTrue(reopenedBy.get("frame").asText().startsWith(POOL + "findServer(MemcachePool.java:"),
+                reopenedBy.toString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void signalWritesAReportAndTheDemoCarriesOn(Path javaHome, @TempDir Path dir) throws Exception {
-        AgentRun run = AgentRun.on(javaHome, dir).command("-jar", demoJar().toString(), "--seconds", "8").start();
+        AgentRun run = AgentRun.on(javaHome, dir).json().command("-jar", demoJar().toString(), "--seconds", "8").start();
         long pid = run.process().pid();
         awaitOutput(run, "reconnected to", Duration.ofSeconds(10));
 
         Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(pid)).inheritIO().start();
         assertEquals(0, kill.waitFor());
-        Report onSignal = awaitReport(run, "(signal SIGUSR1)", Duration.ofSeconds(10));
+        JsonNode onSignal = awaitReport(run, "signal SIGUSR1", Duration.ofSeconds(10));
         String demoEndpoint = serverEndpoint(run.stdout());
-        long reconnectsAtSignal = onSignal.endpoint(demoEndpoint).number("(\\d+) reconnect");
-        assertTrue(reconnectsAtSignal >= 1, onSignal.text());
+        long reconnectsAtSignal = ReportJson.endpoint(onSignal, demoEndpoint, false).get("reconnects").asLong();
+        assertTrue(reconnectsAtSignal >= 1, onSignal.toPrettyString());
         assertTrue(run.process().isAlive(), "the demo must survive the signal");
 
         assertEquals(0, run.waitFor(), run.stderr());
-        Report atExit = run.report();
-        assertTrue(atExit.text().startsWith("socktrace report (exit)"), atExit.text());
-        assertTrue(atExit.endpoint(demoEndpoint).number("(\\d+) reconnects") > reconnectsAtSignal,
-                "recording carried on after the signal report:\n" + atExit.text());
+        JsonNode atExit = run.jsonReport();
+        assertEquals("exit", atExit.get("trigger").asText());
+        assertTrue(ReportJson.endpoint(atExit, demoEndpoint, false).get("reconnects").asLong() > reconnectsAtSignal,
+                "recording carried on after the signal report:\n" + atExit.toPrettyString());
         assertTrue(run.stdout().contains("summary:"), run.stdout());
     }
 
@@ -103,12 +105,14 @@ class DemoUnderAgentIT {
         assumeTrue(memcached != null && !memcached.isBlank(), "SOCKTRACE_MEMCACHED (host:port) not set");
         AgentRun run = AgentRun.on(javaHome, dir)
                 .command("-jar", demoJar().toString(), "--server", memcached, "--seconds", "2");
-        Report report = run.runForReport();
-        Report.Block block = report.endpoint(memcached);
-        assertEquals(1, block.number("opened (\\d+)"), block.text());
-        assertEquals(0, block.number("(\\d+) reconnect"), block.text());
-        assertEquals("1 with no error on it; 0 with a request in flight", block.line("closes"));
-        assertTrue(block.line("closed by").startsWith(POOL + "closeQuietly(MemcachePool.java:"), block.text());
+        JsonNode server = ReportJson.endpoint(run.runForJson(), memcached, false);
+        String pretty = server.toPrettyString();
+        assertEquals(1, server.get("opened").asLong(), pretty);
+        assertEquals(0, server.get("reconnects").asLong(), pretty);
+        assertEquals(Map.of("noError", 1L), ReportJson.closes(server), pretty);
+        assertEquals(0, server.get("requestInFlightCloses").asLong(), pretty);
+        assertTrue(server.get("closedBy").get("frame").asText().startsWith(POOL + "closeQuietly(MemcachePool.java:"),
+                pretty);
         assertTrue(run.stdout().contains("failed stores: 0"), run.stdout());
     }
 
@@ -127,12 +131,13 @@ class DemoUnderAgentIT {
         }
     }
 
-    private static Report awaitReport(AgentRun run, String trigger, Duration limit) throws Exception {
+    /** The JSON report once the one written for {@code trigger} is there (each is written whole). */
+    private static JsonNode awaitReport(AgentRun run, String trigger, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             if (Files.exists(run.reportFile())) {
-                Report report = run.report();
-                if (report.text().contains(trigger)) {
+                JsonNode report = run.jsonReport();
+                if (report.get("trigger").asText().equals(trigger)) {
                     return report;
                 }
             }

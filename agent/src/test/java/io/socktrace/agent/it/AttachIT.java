@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.Report;
+import io.socktrace.agent.testing.ReportJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,19 +75,24 @@ class AttachIT {
             assertTrue(again.err().startsWith("socktrace: already attached to JVM " + pid), again.err());
 
             int before = awaitConnections(target, connections(target) + 5);
+            JsonNode report = report(javaHome, pid);
+            assertEquals("command line", report.get("trigger").asText());
+            assertEquals(Long.parseLong(pid), report.get("process").get("pid").asLong());
+            long opened = ReportJson.endpoint(report, endpoint, false).get("opened").asLong();
+            assertTrue(opened >= 5 && opened < before + 5, "opened " + opened + ", made " + before);
+
+            // the text form, once: the same command's default
             Cli text = cli(javaHome, "report", pid);
             assertEquals(0, text.exit(), text.err());
-            Report report = new Report(text.out());
             assertTrue(text.out().startsWith("socktrace report (command line)  pid " + pid), text.out());
-            long opened = report.endpoint(endpoint).number("opened (\\d+)");
-            assertTrue(opened >= 5 && opened < before + 5, "opened " + opened + ", made " + before);
+            assertTrue(new Report(text.out()).hasEndpoint(endpoint), "an endpoint block: " + text.out());
 
             Path json = dir.resolve("report.json");
             Cli jsonReport = cli(javaHome, "report", pid, "--format", "json", "--output", json.toString());
             assertEquals(0, jsonReport.exit(), jsonReport.err());
             assertEquals("socktrace: report written to " + json.toAbsolutePath() + "\n", jsonReport.out());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(json)));
-            JsonNode parsed = new ObjectMapper().readTree(json.toFile());
+            JsonNode parsed = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
             assertEquals("command line", parsed.get("trigger").asText());
             assertTrue(parsed.get("totals").get("opened").asLong() >= opened);
 
@@ -111,8 +116,7 @@ class AttachIT {
             assertEquals(0, cli(javaHome, "attach", pid).exit());
             int reattachedAt = connections(target);
             awaitConnections(target, reattachedAt + 3);
-            Report second = new Report(cli(javaHome, "report", pid).out());
-            long openedAgain = second.endpoint(endpoint).number("opened (\\d+)");
+            long openedAgain = ReportJson.endpoint(report(javaHome, pid), endpoint, false).get("opened").asLong();
             int now = connections(target);
             assertTrue(openedAgain >= 1 && openedAgain <= now - detachedAt - 10 + 1,
                     "opened " + openedAgain + " after re-attach; connections " + detachedAt + " .. " + now);
@@ -184,12 +188,19 @@ class AttachIT {
     @MethodSource("javaHomes")
     void jmxBeanHasTheCountersTheReportAndAReset(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.JmxProbe");
-        run.runForReport();
+        run.runForJson();
         assertEquals("true", run.printed("recording"));
         assertEquals("3", run.printed("opened"));
         assertEquals("3", run.printed("accepted"));
         assertEquals("{\"version\":1", run.printed("jsonStart"));
         assertEquals("0", run.printed("openedAfterReset"));
+    }
+
+    /** {@code report PID --format json}: the report on standard output, checked against its schema. */
+    private static JsonNode report(Path javaHome, String pid) throws Exception {
+        Cli json = cli(javaHome, "report", pid, "--format", "json");
+        assertEquals(0, json.exit(), json.err());
+        return ReportJson.parse(json.out());
     }
 
     private static int connections(AgentRun run) throws Exception {

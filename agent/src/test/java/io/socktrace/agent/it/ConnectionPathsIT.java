@@ -3,11 +3,13 @@ package io.socktrace.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
-import io.socktrace.agent.testing.Report;
+import io.socktrace.agent.testing.ReportJson;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,14 +30,15 @@ class ConnectionPathsIT {
     @MethodSource("javaHomes")
     void blockingChannelSeesEndOfStream(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ChannelEndOfStream");
-        Report.Block block = run.runForReport().endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode client = ReportJson.endpoint(run.runForJson(), "127.0.0.1:" + run.printed("port"), false);
 
         assertEquals("3", run.printed("bytes"));
-        assertTrue(block.text().lines().findFirst().get().endsWith("opened 1  closed 1  open 0  via SocketChannel"),
-                block.text());
-        assertEquals("1 after end of stream (peer closed first); 0 with a request in flight", block.line("closes"));
-        assertTrue(block.line("closed by").startsWith(
-                "io.socktrace.scenario.ChannelEndOfStream.onPeerClosed(ChannelEndOfStream.java:"), block.text());
+        assertEquals("opened=1 openedBeforeRecording=0 closed=1 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[SocketChannel]", ReportJson.tally(client), client.toPrettyString());
+        assertEquals(Map.of("endOfStream", 1L), ReportJson.closes(client), client.toPrettyString());
+        assertEquals(0, client.get("requestInFlightCloses").asLong());
+        assertTrue(client.get("closedBy").get("frame").asText().startsWith(
+                "io.socktrace.scenario.ChannelEndOfStream.onPeerClosed(ChannelEndOfStream.java:"), client.toPrettyString());
     }
 
     @ParameterizedTest
@@ -43,66 +46,73 @@ class ConnectionPathsIT {
     void selectorDrivenChannelsConnectFinishAndCloseThroughTheirKeys(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ChannelSelector");
-        Report report = run.runForReport();
-        Report.Block block = report.endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode report = run.runForJson();
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        String pretty = client.toPrettyString();
 
         assertEquals(2, run.stdout().lines().filter(l -> l.equals("answer=ok")).count(), run.stdout());
-        assertEquals(2, block.number("opened (\\d+)"), block.text());
-        assertEquals(2, block.number("closed (\\d+)"));
-        assertEquals(1, block.number("(\\d+) reconnect"));
-        assertEquals("2 with no error on it; 0 with a request in flight", block.line("closes"));
-        assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.ChannelSelector.closeKey(ChannelSelector.java:"),
-                block.text());
+        assertEquals(2, client.get("opened").asLong(), pretty);
+        assertEquals(2, client.get("closed").asLong(), pretty);
+        assertEquals(1, client.get("reconnects").asLong(), pretty);
+        assertEquals(Map.of("noError", 2L), ReportJson.closes(client), pretty);
+        assertEquals(0, client.get("requestInFlightCloses").asLong(), pretty);
+        assertTrue(client.get("closedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.ChannelSelector.closeKey(ChannelSelector.java:"), pretty);
         // the connect is attributed to the thread that called connect(), not to finishConnect
-        assertTrue(block.line("reopened by").startsWith("io.socktrace.scenario.ChannelSelector.exchange(ChannelSelector.java:"),
-                block.text());
+        assertTrue(client.get("reopenedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.ChannelSelector.exchange(ChannelSelector.java:"), pretty);
 
         assertEquals("true", run.printed("refused"));
-        Report.Block refused = report.endpoint("127.0.0.1:" + run.printed("refusedPort"));
-        assertEquals(0, refused.number("opened (\\d+)"));
-        assertEquals(1, refused.number("failed (\\d+)"));
-        assertTrue(refused.line("verdict").contains("1 connection attempts failed (1 refused)"), refused.text());
-        assertTrue(refused.line("failed by").startsWith(
-                "io.socktrace.scenario.ChannelSelector.connectRefused(ChannelSelector.java:"), refused.text());
+        JsonNode refused = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("refusedPort"), false);
+        assertEquals(0, refused.get("opened").asLong(), refused.toPrettyString());
+        assertEquals(1, refused.get("failedConnects").asLong(), refused.toPrettyString());
+        assertEquals(Map.of("refused", 1L), ReportJson.counts(refused.get("failedConnectsByReason")));
+        assertTrue(refused.get("failedBy").get("frame").asText().startsWith(
+                "io.socktrace.scenario.ChannelSelector.connectRefused(ChannelSelector.java:"), refused.toPrettyString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void socketAdaptorTimeoutIsTheChannelsOneConnection(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.AdaptorTimeout");
-        Report.Block block = run.runForReport().endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode client = ReportJson.endpoint(run.runForJson(), "127.0.0.1:" + run.printed("port"), false);
+        String pretty = client.toPrettyString();
 
         assertEquals("true", run.printed("timeout"));
-        assertTrue(block.text().lines().findFirst().get().endsWith("opened 1  closed 1  open 0  via SocketChannel"),
-                block.text());
-        assertEquals("1 after a read timeout; 1 with a request in flight", block.line("closes"));
-        assertTrue(block.line("verdict").contains("after a read timeout (SO_TIMEOUT 200 ms)"), block.text());
-        assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.AdaptorTimeout.giveUp(AdaptorTimeout.java:"),
-                block.text());
+        assertEquals("opened=1 openedBeforeRecording=0 closed=1 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[SocketChannel]", ReportJson.tally(client), pretty);
+        assertEquals(Map.of("readTimeout", 1L), ReportJson.closes(client), pretty);
+        assertEquals(1, client.get("requestInFlightCloses").asLong(), pretty);
+        assertEquals("readTimeout", client.get("dominantCause").asText(), pretty);
+        assertEquals(200, client.get("timeoutMillis").asInt(), pretty);
+        assertTrue(client.get("closedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.AdaptorTimeout.giveUp(AdaptorTimeout.java:"), pretty);
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void asynchronousChannelTimeoutsAndFailedConnects(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.AsyncTimeout");
-        Report report = run.runForReport();
-        Report.Block block = report.endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode report = run.runForJson();
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        String pretty = client.toPrettyString();
 
         assertEquals("2", run.printed("timeouts"));
-        assertTrue(block.text().lines().findFirst().get()
-                .endsWith("opened 2  closed 2  open 0  via AsynchronousSocketChannel"), block.text());
-        assertEquals(1, block.number("(\\d+) reconnect"));
-        assertTrue(block.line("closes").startsWith("2 after a read timeout;"), block.text());
-        assertTrue(block.line("verdict").contains("after a read timeout (SO_TIMEOUT 200 ms)"), block.text());
-        assertTrue(block.line("closed by").startsWith("io.socktrace.scenario.AsyncTimeout.giveUp(AsyncTimeout.java:"),
-                block.text());
-        assertTrue(block.line("reopened by").startsWith("io.socktrace.scenario.AsyncTimeout.main(AsyncTimeout.java:"),
-                block.text());
+        assertEquals("opened=2 openedBeforeRecording=0 closed=2 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[AsynchronousSocketChannel]", ReportJson.tally(client), pretty);
+        assertEquals(1, client.get("reconnects").asLong(), pretty);
+        assertEquals(Map.of("readTimeout", 2L), ReportJson.closes(client), pretty);
+        assertEquals("readTimeout", client.get("dominantCause").asText(), pretty);
+        assertEquals(200, client.get("timeoutMillis").asInt(), pretty);
+        assertTrue(client.get("closedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.AsyncTimeout.giveUp(AsyncTimeout.java:"), pretty);
+        assertTrue(client.get("reopenedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.AsyncTimeout.main(AsyncTimeout.java:"), pretty);
 
         assertEquals("true", run.printed("refused"));
-        Report.Block refused = report.endpoint("127.0.0.1:" + run.printed("refusedPort"));
-        assertEquals(0, refused.number("opened (\\d+)"));
-        assertEquals(1, refused.number("failed (\\d+)"), refused.text());
+        JsonNode refused = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("refusedPort"), false);
+        assertEquals(0, refused.get("opened").asLong(), refused.toPrettyString());
+        assertEquals(1, refused.get("failedConnects").asLong(), refused.toPrettyString());
     }
 
     @ParameterizedTest
@@ -117,88 +127,117 @@ class ConnectionPathsIT {
         assertEquals(0, keytool.exitValue(), new String(keytool.getInputStream().readAllBytes()));
 
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.TlsLayers", keyStore.toString());
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
         String port = run.printed("port");
-        Report.Block client = report.endpoint("127.0.0.1:" + port);
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + port, false);
+        String pretty = client.toPrettyString();
 
         assertTrue(run.printed("direct").startsWith("ok TLS"), run.stdout());
         assertTrue(run.printed("layered").startsWith("ok TLS"), run.stdout());
         assertEquals("true", run.printed("plainClosed"));
-        assertTrue(client.text().lines().findFirst().get()
-                .endsWith("opened 2  closed 2  open 0  via Socket  TLS 2 of 2 closed"), client.text());
+        assertEquals("opened=2 openedBeforeRecording=0 closed=2 open=0 failedConnects=0 tlsClosed=2 transports=[Socket]",
+                ReportJson.tally(client), pretty);
         // the 1 ms drain an SSLSocket close does internally is not a timeout the application had
-        assertEquals("2 with no error on it; 0 with a request in flight", client.line("closes"));
-        assertTrue(client.line("closed by").startsWith("io.socktrace.scenario.TlsLayers.close"), client.text());
-        assertTrue(report.text().contains("at sun.security.ssl.SSLSocketImpl.close("), "the TLS layer is in the close stack");
-        assertEquals(2, client.text().lines().filter(l -> l.matches("\\s+:\\d+  TLS  open .*")).count(), client.text());
+        assertEquals(Map.of("noError", 2L), ReportJson.closes(client), pretty);
+        assertEquals(0, client.get("requestInFlightCloses").asLong(), pretty);
+        assertTrue(client.get("closedBy").get("frame").asText().startsWith("io.socktrace.scenario.TlsLayers.close"),
+                pretty);
+        List<JsonNode> cycles = ReportJson.cycles(client);
+        assertEquals(2, cycles.size(), pretty);
+        boolean tlsLayerClosed = false;
+        for (JsonNode cycle : cycles) {
+            assertTrue(cycle.get("tls").asBoolean(), cycle.toString());
+            assertTrue(cycle.get("localPort").asInt() > 0 && cycle.get("peer").isNull(), cycle.toString());
+            tlsLayerClosed |= ReportJson.methods(ReportJson.stack(report, cycle.get("closeStackId").asLong()))
+                    .contains("sun.security.ssl.SSLSocketImpl.close");
+        }
+        assertTrue(tlsLayerClosed, "the TLS layer is in the close stack: " + report.get("stacks"));
 
-        Report.Block server = report.accepted("127.0.0.1:" + port);
-        assertEquals(2, server.number("opened (\\d+)"), server.text());
-        assertTrue(server.text().lines().findFirst().get().contains("TLS 2 of 2 closed"), server.text());
+        JsonNode server = ReportJson.endpoint(report, "127.0.0.1:" + port, true);
+        assertEquals(2, server.get("opened").asLong(), server.toPrettyString());
+        assertEquals(2, server.get("closed").asLong(), server.toPrettyString());
+        assertEquals(2, server.get("tlsClosed").asLong(), server.toPrettyString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void serversThatDropIdleClientsAreGroupedByListeningPort(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.IdleServer");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
 
         assertEquals("6", run.printed("dropped"));
-        Report.Block sockets = report.accepted("127.0.0.1:" + run.printed("port"));
-        assertTrue(sockets.text().lines().findFirst().get().endsWith("opened 3  closed 3  open 0  via Socket"),
-                sockets.text());
-        assertEquals("3 after a read timeout; 0 with a request in flight", sockets.line("closes"));
-        assertTrue(sockets.line("verdict").contains("after a read timeout (SO_TIMEOUT 200 ms)"), sockets.text());
-        assertTrue(sockets.line("verdict").contains("clients reconnected 2 times"), sockets.text());
-        assertTrue(sockets.line("closed by").startsWith("io.socktrace.scenario.IdleServer.dropIdleClient(IdleServer.java:"),
-                sockets.text());
-        assertTrue(sockets.line("accepted by").startsWith("io.socktrace.scenario.IdleServer.serveSockets(IdleServer.java:"),
-                sockets.text());
-        assertEquals(3, sockets.text().lines().filter(l -> l.matches("\\s+from 127\\.0\\.0\\.1:\\d+  open .*")).count(),
-                "each cycle names the client's address and port:\n" + sockets.text());
+        JsonNode sockets = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), true);
+        String pretty = sockets.toPrettyString();
+        assertEquals("opened=3 openedBeforeRecording=0 closed=3 open=0 failedConnects=0 tlsClosed=0 transports=[Socket]",
+                ReportJson.tally(sockets), pretty);
+        assertEquals(Map.of("readTimeout", 3L), ReportJson.closes(sockets), pretty);
+        assertEquals(0, sockets.get("requestInFlightCloses").asLong(), pretty);
+        assertEquals("readTimeout", sockets.get("dominantCause").asText(), pretty);
+        assertEquals(200, sockets.get("timeoutMillis").asInt(), pretty);
+        assertEquals(2, sockets.get("reconnects").asLong(), "clients reconnected 2 times: " + pretty);
+        assertTrue(sockets.get("closedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.IdleServer.dropIdleClient(IdleServer.java:"), pretty);
+        assertTrue(sockets.get("acceptedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.IdleServer.serveSockets(IdleServer.java:"), pretty);
+        List<JsonNode> cycles = ReportJson.cycles(sockets);
+        assertEquals(3, cycles.size(), pretty);
+        for (JsonNode cycle : cycles) {
+            assertTrue(cycle.get("peer").asText().matches("127\\.0\\.0\\.1:\\d+"),
+                    "each cycle names the client's address and port: " + cycle);
+        }
 
-        Report.Block channels = report.accepted("127.0.0.1:" + run.printed("channelPort"));
-        assertTrue(channels.text().lines().findFirst().get().endsWith("opened 3  closed 3  open 0  via SocketChannel"),
-                channels.text());
-        assertEquals("3 after a read timeout; 0 with a request in flight", channels.line("closes"));
-        assertTrue(channels.line("closed by").startsWith("io.socktrace.scenario.IdleServer.dropIdleChannel(IdleServer.java:"),
-                channels.text());
+        JsonNode channels = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("channelPort"), true);
+        assertEquals("opened=3 openedBeforeRecording=0 closed=3 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[SocketChannel]", ReportJson.tally(channels), channels.toPrettyString());
+        assertEquals(Map.of("readTimeout", 3L), ReportJson.closes(channels), channels.toPrettyString());
+        assertEquals(0, channels.get("requestInFlightCloses").asLong(), channels.toPrettyString());
+        assertTrue(channels.get("closedBy").get("frame").asText()
+                .startsWith("io.socktrace.scenario.IdleServer.dropIdleChannel(IdleServer.java:"), channels.toPrettyString());
 
         // the clients see the mirror image: the peer closed first, six times over two endpoints
-        assertEquals("3 after end of stream (peer closed first); 0 with a request in flight",
-                report.endpoint("127.0.0.1:" + run.printed("port")).line("closes"));
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        assertEquals(Map.of("endOfStream", 3L), ReportJson.closes(client), client.toPrettyString());
+        assertEquals(0, client.get("requestInFlightCloses").asLong(), client.toPrettyString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void connectTimeoutsAreFailedAttemptsThatTimedOut(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ConnectTimeout");
-        Report.Block block = run.runForReport().endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode client = ReportJson.endpoint(run.runForJson(), "127.0.0.1:" + run.printed("port"), false);
 
         assertEquals("2", run.printed("queued"), "backlog 1 completes two handshakes on Linux");
         assertEquals("2", run.printed("timeouts"), "and drops the next SYNs (tcp_abort_on_overflow=0)");
-        assertEquals(2, block.number("opened (\\d+)"), block.text());
-        assertEquals(2, block.number("failed (\\d+)"), block.text());
-        assertTrue(block.line("verdict").contains("2 connection attempts failed (2 timed out)"), block.text());
+        assertEquals(2, client.get("opened").asLong(), client.toPrettyString());
+        assertEquals(2, client.get("failedConnects").asLong(), client.toPrettyString());
+        assertEquals(Map.of("timed out", 2L), ReportJson.counts(client.get("failedConnectsByReason")),
+                client.toPrettyString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void resetsEndConnectionsAndRetryStormsShowAsFailedAttempts(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ResetAndRetry");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
 
         assertEquals("Connection reset", run.printed("reset"));
-        Report.Block reset = report.endpoint("127.0.0.1:" + run.printed("port"));
-        assertEquals("1 after a connection reset; 1 with a request in flight", reset.line("closes"));
-        assertTrue(reset.line("verdict").startsWith("1 of 1 closes after a connection reset, every time with a request in flight"), reset.text());
-        assertTrue(reset.text().contains("error ") && reset.text().contains("(java.net.SocketException: Connection reset)"),
-                reset.text());
+        JsonNode reset = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        String pretty = reset.toPrettyString();
+        assertEquals(1, reset.get("closed").asLong(), pretty);
+        assertEquals(0, reset.get("reconnects").asLong(), pretty);
+        assertEquals(Map.of("reset", 1L), ReportJson.closes(reset), pretty);
+        assertEquals(1, reset.get("requestInFlightCloses").asLong(), "every time with a request in flight: " + pretty);
+        assertEquals("reset", reset.get("dominantCause").asText(), pretty);
+        JsonNode cycle = ReportJson.cycles(reset).get(0);
+        assertEquals("reset", cycle.get("cause").asText(), pretty);
+        assertTrue(cycle.get("causeAtMicros").asLong() > 0, pretty);
+        assertEquals("java.net.SocketException: Connection reset", cycle.get("error").asText(), pretty);
 
         assertEquals("5 thenConnected=true", run.printed("refused"));
-        Report.Block storm = report.endpoint("127.0.0.1:" + run.printed("retryPort"));
-        assertEquals(5, storm.number("failed (\\d+)"), storm.text());
-        assertEquals(1, storm.number("opened (\\d+)"), storm.text());
-        assertTrue(storm.line("verdict").contains("5 connection attempts failed (5 refused)"), storm.text());
+        JsonNode storm = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("retryPort"), false);
+        assertEquals(5, storm.get("failedConnects").asLong(), storm.toPrettyString());
+        assertEquals(1, storm.get("opened").asLong(), storm.toPrettyString());
+        assertEquals(Map.of("refused", 5L), ReportJson.counts(storm.get("failedConnectsByReason")),
+                storm.toPrettyString());
     }
 }

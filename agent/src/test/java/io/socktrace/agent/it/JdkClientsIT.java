@@ -1,21 +1,18 @@
 package io.socktrace.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
-import io.socktrace.agent.testing.Report;
+import io.socktrace.agent.testing.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,54 +36,65 @@ class JdkClientsIT {
     void httpClientClosesOnItsSelectorThreadWhenTheServerDropsAnIdleConnection(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.JdkHttpClientKeepAlive");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
         String port = run.printed("port");
-        Report.Block client = report.endpoint("127.0.0.1:" + port);
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + port, false);
+        String pretty = client.toPrettyString();
 
         assertEquals("[200, 200, 200]", run.printed("statuses"));
         // two GETs on one kept-alive connection, a new one for the third after the server dropped the first
-        assertTrue(heading(client).endsWith("opened 2  closed 2  open 0  via SocketChannel"), client.text());
-        assertEquals(1, client.number("(\\d+) reconnect"), client.text());
+        assertEquals("opened=2 openedBeforeRecording=0 closed=2 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[SocketChannel]", ReportJson.tally(client), pretty);
+        assertEquals(1, client.get("reconnects").asLong(), pretty);
         // both closes come after the server dropped the idle connection: the pool's read saw end of stream. Every
         // request was answered, but by a read on the selector thread, which can return before the calling thread's
         // write has (see aReplyReadOnAnotherThreadBeforeTheWriteReturnedLeavesNoRequestInFlight)
-        assertEquals("2 after end of stream (peer closed first); 0 with a request in flight", client.line("closes"),
-                client.text());
-        assertTrue(client.line("verdict").contains("; 2 of 2 closes after the peer closed first (end of stream);"),
-                client.text());
-        List<String> cycles = cycles(client, ":\\d+  open ");
-        assertEquals(2, cycles.size(), client.text());
-        for (String cycle : cycles) {
-            assertTrue(cycle.matches(".*  EOF \\S+  close \\S+ by \"HttpClient-\\d+-SelectorManager\".*"), cycle);
+        assertEquals(Map.of("endOfStream", 2L), ReportJson.closes(client), pretty);
+        assertEquals(0, client.get("requestInFlightCloses").asLong(), pretty);
+        assertEquals("endOfStream", client.get("dominantCause").asText(), pretty);
+        List<JsonNode> cycles = ReportJson.cycles(client);
+        assertEquals(2, cycles.size(), pretty);
+        for (JsonNode cycle : cycles) {
+            assertEquals("endOfStream", cycle.get("cause").asText(), cycle.toString());
+            assertTrue(cycle.get("causeAtMicros").asLong() > 0, cycle.toString());
+            assertTrue(cycle.get("closeThread").asText().matches("HttpClient-\\d+-SelectorManager"), cycle.toString());
         }
-        assertTrue(cycles.get(0).endsWith(" later"), "the first connection is the one reopened: " + cycles.get(0));
+        assertTrue(cycles.get(0).get("reopenedAfterMicros").asLong() >= 0,
+                "the first connection is the one reopened: " + cycles.get(0));
 
         // the close: the connection pool's cleanup on the selector thread, no application code on the stack
-        List<String> closedBy = attribution(client, "closed by");
-        assertEquals(1, closedBy.size(), "JDK code only, so no caller or application frame:\n" + client.text());
-        assertTrue(closedBy.get(0).matches("sun\\.nio\\.ch\\.SocketChannelImpl\\.implCloseSelectableChannel"
-                + "\\(SocketChannelImpl\\.java:\\d+\\) \\(JDK code only\\)   2 of 2  \\[s\\d+\\]"), closedBy.get(0));
-        String closeStack = stack(report, closedBy.get(0));
-        assertTrue(closeStack.contains("at jdk.internal.net.http.PlainHttpConnection.close("), closeStack);
-        assertTrue(closeStack.contains("at jdk.internal.net.http.ConnectionPool$CleanupTrigger.onComplete("),
-                closeStack);
+        JsonNode closedBy = client.get("closedBy");
+        assertTrue(closedBy.get("frame").isNull(), "JDK code only: " + closedBy);
+        assertTrue(closedBy.get("calledFrom").isNull(), "no caller outside the JDK: " + closedBy);
+        assertTrue(closedBy.get("application").isNull(), "no application frame: " + closedBy);
+        assertCount(2, 2, closedBy);
+        JsonNode closeStack = ReportJson.stackOf(report, closedBy);
+        JsonNode top = closeStack.get("frames").get(0);
+        assertEquals("sun.nio.ch.SocketChannelImpl.implCloseSelectableChannel(SocketChannelImpl.java)",
+                top.get("class").asText() + "." + top.get("method").asText() + "(" + top.get("file").asText() + ")",
+                closeStack.toString());
+        assertTrue(top.get("line").asInt() > 0, closeStack.toString());
+        List<String> closeMethods = ReportJson.methods(closeStack);
+        assertTrue(closeMethods.contains("jdk.internal.net.http.PlainHttpConnection.close"), closeMethods.toString());
+        assertTrue(closeMethods.contains("jdk.internal.net.http.ConnectionPool$CleanupTrigger.onComplete"),
+                closeMethods.toString());
 
         // the reconnect: send() runs the exchange on the calling thread up to the channel's connect
-        List<String> reopenedBy = attribution(client, "reopened by");
-        assertEquals(2, reopenedBy.size(), client.text());
-        assertTrue(reopenedBy.get(0).startsWith(at("JdkHttpClientKeepAlive", "get")),
-                reopenedBy.get(0));
-        assertTrue(reopenedBy.get(0).contains("   1 of 1  [s"), reopenedBy.get(0));
-        assertTrue(reopenedBy.get(1).startsWith("called from " + at("JdkHttpClientKeepAlive", "main")),
-                reopenedBy.get(1));
-        String connectStack = stack(report, reopenedBy.get(0));
-        assertTrue(connectStack.contains("at sun.nio.ch.SocketChannelImpl.connect("), connectStack);
-        assertTrue(connectStack.contains("at jdk.internal.net.http.PlainHttpConnection.connectAsync("), connectStack);
+        JsonNode reopenedBy = client.get("reopenedBy");
+        assertTrue(reopenedBy.get("frame").asText().startsWith(at("JdkHttpClientKeepAlive", "get")), reopenedBy.toString());
+        assertCount(1, 1, reopenedBy);
+        assertTrue(reopenedBy.get("calledFrom").asText().startsWith(at("JdkHttpClientKeepAlive", "main")),
+                reopenedBy.toString());
+        assertNoFurtherApplicationFrame(reopenedBy);
+        List<String> connectMethods = ReportJson.methods(ReportJson.stackOf(report, reopenedBy));
+        assertTrue(connectMethods.contains("sun.nio.ch.SocketChannelImpl.connect"), connectMethods.toString());
+        assertTrue(connectMethods.contains("jdk.internal.net.http.PlainHttpConnection.connectAsync"),
+                connectMethods.toString());
 
         assertServerDroppedIdleClients(report, port);
-        assertEquals(2, report.headerNumber("connections: (\\d+) opened"));
-        assertEquals(2, report.headerNumber("(\\d+) accepted"));
-        assertTrue(report.text().contains("agent: 0 internal errors"), report.text());
+        assertEquals(2, report.get("totals").get("opened").asLong(), report.get("totals").toString());
+        assertEquals(2, report.get("totals").get("accepted").asLong(), report.get("totals").toString());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
     }
 
     @ParameterizedTest
@@ -94,53 +102,57 @@ class JdkClientsIT {
     void httpUrlConnectionRetriesAStaleKeptAliveConnectionAndTheApplicationIsNamed(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.HttpUrlConnectionKeepAlive");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
         String port = run.printed("port");
-        Report.Block client = report.endpoint("127.0.0.1:" + port);
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + port, false);
+        String pretty = client.toPrettyString();
 
         // "hello N" is the server's count per connection: 0, 1 on the kept-alive one, 0 on the new one
         assertEquals("[200 hello 0, 200 hello 1, 200 hello 0]", run.printed("answers"));
         // the keep-alive cache never notices that the server dropped the second connection: it is open at exit
-        assertTrue(heading(client).endsWith("opened 2  closed 1  open 1  via Socket"), client.text());
-        assertEquals(1, client.number("(\\d+) reconnect"), client.text());
+        assertEquals("opened=2 openedBeforeRecording=0 closed=1 open=1 failedConnects=0 tlsClosed=0 transports=[Socket]",
+                ReportJson.tally(client), pretty);
+        assertEquals(1, client.get("reconnects").asLong(), pretty);
         // the third GET was written on the stale connection and met end of stream: truly a request in flight.
         // No read timeout: the 1 ms probe of a cached connection is made for streaming POSTs only, and the
         // client's own SO_TIMEOUT (5 s) never elapses.
-        assertEquals("1 after end of stream (peer closed first); 1 with a request in flight", client.line("closes"),
-                client.text());
-        assertTrue(client.line("verdict").contains("; 1 of 1 closes after the peer closed first (end of stream);"),
-                client.text());
-        List<String> cycles = cycles(client, ":\\d+  open ");
-        assertEquals(1, cycles.size(), client.text());
-        assertTrue(cycles.get(0).matches(".*  EOF \\S+  close \\S+ by \"main\"  request in flight  -> reopened .*"),
-                cycles.get(0));
+        assertEquals(Map.of("endOfStream", 1L), ReportJson.closes(client), pretty);
+        assertEquals(1, client.get("requestInFlightCloses").asLong(), pretty);
+        assertEquals("endOfStream", client.get("dominantCause").asText(), pretty);
+        List<JsonNode> cycles = ReportJson.cycles(client);
+        assertEquals(1, cycles.size(), pretty);
+        JsonNode cycle = cycles.get(0);
+        assertEquals("endOfStream", cycle.get("cause").asText(), cycle.toString());
+        assertTrue(cycle.get("causeAtMicros").asLong() > 0, cycle.toString());
+        assertEquals("main", cycle.get("closeThread").asText(), cycle.toString());
+        assertTrue(cycle.get("requestInFlight").asBoolean(), cycle.toString());
+        assertTrue(cycle.get("reopenedAfterMicros").asLong() >= 0, "reopened: " + cycle);
 
         // the close is JDK code (HttpClient.closeServer: end of stream where the status line should be), and the
         // first frame outside the JDK is the application's GET
-        List<String> closedBy = attribution(client, "closed by");
-        assertEquals(2, closedBy.size(), "the application is the caller itself, so no separate application line");
-        assertTrue(closedBy.get(0).startsWith(at("HttpUrlConnectionKeepAlive", "get")),
-                closedBy.get(0));
-        assertTrue(closedBy.get(0).contains("   1 of 1  [s"), closedBy.get(0));
-        assertTrue(closedBy.get(1).startsWith("called from " + at("HttpUrlConnectionKeepAlive", "main")),
-                closedBy.get(1));
-        String closeStack = stack(report, closedBy.get(0));
-        assertTrue(closeStack.contains("at sun.net.www.http.HttpClient.closeServer("), closeStack);
-        assertTrue(closeStack.contains("at sun.net.www.http.HttpClient.parseHTTPHeader("), closeStack);
+        JsonNode closedBy = client.get("closedBy");
+        assertTrue(closedBy.get("frame").asText().startsWith(at("HttpUrlConnectionKeepAlive", "get")), closedBy.toString());
+        assertCount(1, 1, closedBy);
+        assertTrue(closedBy.get("calledFrom").asText().startsWith(at("HttpUrlConnectionKeepAlive", "main")),
+                closedBy.toString());
+        assertNoFurtherApplicationFrame(closedBy);
+        List<String> closeMethods = ReportJson.methods(ReportJson.stackOf(report, closedBy));
+        assertTrue(closeMethods.contains("sun.net.www.http.HttpClient.closeServer"), closeMethods.toString());
+        assertTrue(closeMethods.contains("sun.net.www.http.HttpClient.parseHTTPHeader"), closeMethods.toString());
 
         // the reconnect is the JDK's one retry of the GET, from the same place
-        List<String> reopenedBy = attribution(client, "reopened by");
-        assertEquals(2, reopenedBy.size(), client.text());
-        assertTrue(reopenedBy.get(0).startsWith(at("HttpUrlConnectionKeepAlive", "get")),
-                reopenedBy.get(0));
-        assertTrue(reopenedBy.get(1).startsWith("called from " + at("HttpUrlConnectionKeepAlive", "main")),
-                reopenedBy.get(1));
-        String connectStack = stack(report, reopenedBy.get(0));
-        assertTrue(connectStack.contains("at sun.net.www.http.HttpClient.openServer("), connectStack);
-        assertTrue(connectStack.contains("at sun.net.www.http.HttpClient.parseHTTPHeader("), connectStack);
+        JsonNode reopenedBy = client.get("reopenedBy");
+        assertTrue(reopenedBy.get("frame").asText().startsWith(at("HttpUrlConnectionKeepAlive", "get")),
+                reopenedBy.toString());
+        assertTrue(reopenedBy.get("calledFrom").asText().startsWith(at("HttpUrlConnectionKeepAlive", "main")),
+                reopenedBy.toString());
+        assertNoFurtherApplicationFrame(reopenedBy);
+        List<String> connectMethods = ReportJson.methods(ReportJson.stackOf(report, reopenedBy));
+        assertTrue(connectMethods.contains("sun.net.www.http.HttpClient.openServer"), connectMethods.toString());
+        assertTrue(connectMethods.contains("sun.net.www.http.HttpClient.parseHTTPHeader"), connectMethods.toString());
 
         assertServerDroppedIdleClients(report, port);
-        assertTrue(report.text().contains("agent: 0 internal errors"), report.text());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
     }
 
     @ParameterizedTest
@@ -149,53 +161,59 @@ class JdkClientsIT {
             throws Exception {
         Assumptions.assumeTrue(featureVersion(javaHome) >= 21, "virtual threads need JDK 21+: " + javaHome);
         int clients = 20;
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + dir.resolve("report.txt") + ",cycles=25")
+        AgentRun run = AgentRun.on(javaHome, dir).options("cycles=25")
                 .mainClass("io.socktrace.scenario.VirtualThreadSockets", String.valueOf(clients));
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
 
         assertEquals(String.valueOf(clients + 1), run.printed("virtual"), "every task ran on a virtual thread");
         assertEquals(String.valueOf(clients), run.printed("answered"));
         assertEquals("1", run.printed("timeouts"));
 
-        Report.Block answered = report.endpoint("127.0.0.1:" + run.printed("port"));
-        assertTrue(heading(answered).endsWith("opened 20  closed 20  open 0  via Socket"), answered.text());
-        assertEquals("20 with no error on it; 0 with a request in flight", answered.line("closes"), answered.text());
-        assertTrue(answered.line("closed by").startsWith("io.socktrace.scenario.VirtualThreadSockets.lambda$main$"),
-                answered.text());
-        assertTrue(answered.line("closed by").contains("   20 of 20  [s"), answered.text());
+        JsonNode answered = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        String pretty = answered.toPrettyString();
+        assertEquals("opened=20 openedBeforeRecording=0 closed=20 open=0 failedConnects=0 tlsClosed=0 transports=[Socket]",
+                ReportJson.tally(answered), pretty);
+        assertEquals(Map.of("noError", 20L), ReportJson.closes(answered), pretty);
+        assertEquals(0, answered.get("requestInFlightCloses").asLong(), pretty);
+        JsonNode closedBy = answered.get("closedBy");
+        assertTrue(closedBy.get("frame").asText().startsWith("io.socktrace.scenario.VirtualThreadSockets.lambda$main$"),
+                closedBy.toString());
+        assertCount(20, 20, closedBy);
         // virtual threads are unnamed: the report names them by thread id
-        List<String> cycles = cycles(answered, ":\\d+  open ");
-        assertEquals(clients, cycles.size(), answered.text());
-        for (String cycle : cycles) {
-            assertTrue(cycle.matches(".*  close \\S+ by \"#\\d+\".*"), cycle);
+        List<JsonNode> cycles = ReportJson.cycles(answered);
+        assertEquals(clients, cycles.size(), pretty);
+        for (JsonNode cycle : cycles) {
+            assertTrue(cycle.get("closeThread").asText().matches("#\\d+"), cycle.toString());
         }
 
-        Report.Block silent = report.endpoint("127.0.0.1:" + run.printed("silentPort"));
-        assertTrue(heading(silent).endsWith("opened 1  closed 1  open 0  via Socket"), silent.text());
-        assertEquals("1 after a read timeout; 1 with a request in flight", silent.line("closes"), silent.text());
-        assertTrue(silent.line("verdict").startsWith("1 of 1 closes by this JVM "), silent.text());
-        assertTrue(silent.line("verdict")
-                .contains(" after a read timeout (SO_TIMEOUT 200 ms), every time with a request in flight"),
-                silent.text());
-        assertTrue(silent.line("closed by").startsWith(at("VirtualThreadSockets", "giveUp")), silent.text());
-        String timedOut = cycles(silent, ":\\d+  open ").get(0);
-        Matcher blocked = Pattern.compile("  timeout \\S+ \\(SO_TIMEOUT 200 ms, blocked (\\S+ m?s)\\)")
-                .matcher(timedOut);
-        assertTrue(blocked.find(), timedOut);
+        JsonNode silent = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("silentPort"), false);
+        pretty = silent.toPrettyString();
+        assertEquals("opened=1 openedBeforeRecording=0 closed=1 open=0 failedConnects=0 tlsClosed=0 transports=[Socket]",
+                ReportJson.tally(silent), pretty);
+        assertEquals(0, silent.get("reconnects").asLong(), pretty);
+        assertEquals(Map.of("readTimeout", 1L), ReportJson.closes(silent), pretty);
+        assertEquals(1, silent.get("requestInFlightCloses").asLong(), "every time with a request in flight: " + pretty);
+        assertEquals("readTimeout", silent.get("dominantCause").asText(), pretty);
+        assertEquals(200, silent.get("timeoutMillis").asInt(), pretty);
+        assertTrue(silent.get("closedBy").get("frame").asText().startsWith(at("VirtualThreadSockets", "giveUp")), pretty);
+        JsonNode timedOut = ReportJson.cycles(silent).get(0);
+        assertEquals("readTimeout", timedOut.get("cause").asText(), timedOut.toString());
+        assertEquals(200, timedOut.get("timeoutMillis").asInt(), timedOut.toString());
         // a lower bound only: the read cannot return before SO_TIMEOUT; how much later depends on the machine
-        assertTrue(millis(blocked.group(1)) >= 200, timedOut);
-        assertTrue(timedOut.matches(".*  close \\S+ by \"#\\d+\"  request in flight.*"), timedOut);
+        assertTrue(timedOut.get("timeoutBlockedMicros").asLong() >= 200_000, timedOut.toString());
+        assertTrue(timedOut.get("closeThread").asText().matches("#\\d+"), timedOut.toString());
+        assertTrue(timedOut.get("requestInFlight").asBoolean(), timedOut.toString());
 
-        assertEquals(clients + 1, report.headerNumber("connections: (\\d+) opened"));
-        assertEquals(clients + 1, report.headerNumber("(\\d+) accepted"));
-        assertTrue(report.text().contains("agent: 0 internal errors"), report.text());
+        assertEquals(clients + 1, report.get("totals").get("opened").asLong(), report.get("totals").toString());
+        assertEquals(clients + 1, report.get("totals").get("accepted").asLong(), report.get("totals").toString());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void unixDomainSocketChannelsAreNotTcpAndAreNotRecorded(Path javaHome, @TempDir Path dir) throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.UnixDomainChannel", dir.toString());
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
 
         assertEquals("true", run.printed("connected"));
         assertEquals("echo ping", run.printed("answer"));
@@ -205,11 +223,12 @@ class JdkClientsIT {
         assertEquals(List.of(), run.stderr().lines()
                 .filter(l -> l.startsWith("socktrace") && !l.startsWith("socktrace: report written to "))
                 .collect(Collectors.toList()));
-        assertEquals(0, report.headerNumber("connections: (\\d+) opened"), report.text());
-        assertEquals(0, report.headerNumber("(\\d+) accepted"), report.text());
-        assertEquals(0, report.headerNumber("(\\d+) failed to connect"), report.text());
-        assertTrue(report.text().contains("\nno TCP connections recorded\n"), report.text());
-        assertTrue(report.text().contains("agent: 0 internal errors"), report.text());
+        JsonNode totals = report.get("totals");
+        assertEquals(0, totals.get("opened").asLong(), totals.toString());
+        assertEquals(0, totals.get("accepted").asLong(), totals.toString());
+        assertEquals(0, totals.get("failedConnects").asLong(), totals.toString());
+        assertEquals(0, report.get("endpoints").size(), "no TCP connections recorded: " + report.get("endpoints"));
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
     }
 
     /**
@@ -223,24 +242,21 @@ class JdkClientsIT {
     void acceptedConnectionOpensWhenTheClientArrivesNotWhenTheServerStartedWaiting(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.HttpUrlConnectionKeepAlive");
-        Report report = run.runForReport();
-        Report.Block server = report.accepted("127.0.0.1:" + run.printed("port"));
+        JsonNode server = ReportJson.endpoint(run.runForJson(), "127.0.0.1:" + run.printed("port"), true);
+        String pretty = server.toPrettyString();
 
-        assertEquals(1, server.number("(\\d+) reconnect"), server.text());
-        Matcher gap = Pattern.compile("reconnect gap median (\\S+ m?s)").matcher(server.text());
-        assertTrue(gap.find(), server.text());
-        assertTrue(millis(gap.group(1)) >= 300,
-                "the client reconnected at least 300 ms after the drop:\n" + server.text());
-        List<String> cycles = cycles(server, "from 127\\.0\\.0\\.1:\\d+  open ");
-        assertEquals(2, cycles.size(), server.text());
-        LocalTime firstClosed = time(cycles.get(0), "  close (\\S+) by ");
-        LocalTime secondOpened = time(cycles.get(1), "  open (\\S+)  ");
-        long nanos = secondOpened.toNanoOfDay() - firstClosed.toNanoOfDay();
-        if (nanos < -43_200_000_000_000L) {
-            nanos += 86_400_000_000_000L; // the run crossed midnight
+        assertEquals(1, server.get("reconnects").asLong(), pretty);
+        assertTrue(server.get("medianReconnectGapMicros").asLong() >= 300_000,
+                "the client reconnected at least 300 ms after the drop:\n" + pretty);
+        List<JsonNode> cycles = ReportJson.cycles(server);
+        assertEquals(2, cycles.size(), pretty);
+        for (JsonNode cycle : cycles) {
+            assertTrue(cycle.get("peer").asText().matches("127\\.0\\.0\\.1:\\d+"), cycle.toString());
         }
-        assertTrue(nanos >= 300_000_000L,
-                "the second connection opened 300+ ms after the first closed:\n" + server.text());
+        long firstClosed = cycles.get(0).get("closedAtMicros").asLong();
+        long secondOpened = cycles.get(1).get("openedAtMicros").asLong();
+        assertTrue(secondOpened - firstClosed >= 300_000,
+                "the second connection opened 300+ ms after the first closed:\n" + pretty);
     }
 
     /**
@@ -254,99 +270,58 @@ class JdkClientsIT {
     void aReplyReadOnAnotherThreadBeforeTheWriteReturnedLeavesNoRequestInFlight(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.SplitReaderWriter", "100");
-        Report report = run.runForReport();
-        Report.Block client = report.endpoint("127.0.0.1:" + run.printed("port"));
+        JsonNode client = ReportJson.endpoint(run.runForJson(), "127.0.0.1:" + run.printed("port"), false);
 
         assertEquals("100", run.printed("answered"));
-        assertTrue(heading(client).endsWith("opened 100  closed 100  open 0  via Socket"), client.text());
-        assertEquals("100 with no error on it; 0 with a request in flight", client.line("closes"), client.text());
+        assertEquals("opened=100 openedBeforeRecording=0 closed=100 open=0 failedConnects=0 tlsClosed=0 "
+                + "transports=[Socket]", ReportJson.tally(client), client.toPrettyString());
+        assertEquals(Map.of("noError", 100L), ReportJson.closes(client), client.toPrettyString());
+        assertEquals(0, client.get("requestInFlightCloses").asLong(), client.toPrettyString());
     }
 
     /** Both tests' server side: two connections accepted, each dropped by the server's idle timeout. */
-    private static void assertServerDroppedIdleClients(Report report, String port) {
-        Report.Block server = report.accepted("127.0.0.1:" + port);
-        assertTrue(heading(server).endsWith("opened 2  closed 2  open 0  via Socket"), server.text());
+    private static void assertServerDroppedIdleClients(JsonNode report, String port) {
+        JsonNode server = ReportJson.endpoint(report, "127.0.0.1:" + port, true);
+        String pretty = server.toPrettyString();
+        assertEquals("opened=2 openedBeforeRecording=0 closed=2 open=0 failedConnects=0 tlsClosed=0 transports=[Socket]",
+                ReportJson.tally(server), pretty);
         // the server had answered every request: nothing was in flight when it dropped the idle connection
-        assertEquals("2 after a read timeout; 0 with a request in flight", server.line("closes"), server.text());
-        assertTrue(server.line("verdict").contains("; 2 of 2 closes by this JVM "), server.text());
-        assertTrue(server.line("verdict").contains(" after a read timeout (SO_TIMEOUT 300 ms), in KeepAliveHttpServer"
-                + ".dropIdleClient(KeepAliveHttpServer.java:"), server.text());
-        assertTrue(server.line("closed by").startsWith(at("KeepAliveHttpServer", "dropIdleClient")), server.text());
-        assertTrue(server.line("closed by").contains("   2 of 2  [s"), server.text());
-        String dropped = ".*  timeout \\S+ \\(SO_TIMEOUT 300 ms, blocked \\S+ m?s\\)"
-                + "  close \\S+ by \"http-conn-\\d+\".*";
-        List<String> cycles = cycles(server, "from 127\\.0\\.0\\.1:\\d+  open ");
-        assertEquals(2, cycles.stream().filter(c -> c.matches(dropped)).count(), server.text());
+        assertEquals(Map.of("readTimeout", 2L), ReportJson.closes(server), pretty);
+        assertEquals(0, server.get("requestInFlightCloses").asLong(), pretty);
+        assertTrue(server.get("reconnects").asLong() >= 1, "clients reconnected: " + pretty);
+        assertEquals("readTimeout", server.get("dominantCause").asText(), pretty);
+        assertEquals(300, server.get("timeoutMillis").asInt(), pretty);
+        JsonNode closedBy = server.get("closedBy");
+        assertTrue(closedBy.get("frame").asText().startsWith(at("KeepAliveHttpServer", "dropIdleClient")),
+                closedBy.toString());
+        assertCount(2, 2, closedBy);
+        List<JsonNode> cycles = ReportJson.cycles(server);
+        assertEquals(2, cycles.size(), pretty);
+        for (JsonNode cycle : cycles) {
+            assertEquals("readTimeout", cycle.get("cause").asText(), cycle.toString());
+            assertEquals(300, cycle.get("timeoutMillis").asInt(), cycle.toString());
+            assertTrue(cycle.get("closeThread").asText().matches("http-conn-\\d+"), cycle.toString());
+        }
+    }
+
+    /** An attribution's most frequent stack accounts for {@code count} of {@code of} events, every one sampled. */
+    private static void assertCount(long count, long of, JsonNode attribution) {
+        assertEquals(count, attribution.get("count").asLong(), attribution.toString());
+        assertEquals(of, attribution.get("of").asLong(), attribution.toString());
+        assertEquals(0, attribution.get("notSampled").asLong(), attribution.toString());
+        assertTrue(attribution.get("stackId").isIntegralNumber(), "its stack is kept: " + attribution);
+    }
+
+    /** The application frame is the frame or its caller already, or there is none beyond them. */
+    private static void assertNoFurtherApplicationFrame(JsonNode attribution) {
+        JsonNode application = attribution.get("application");
+        assertTrue(application.isNull() || application.asText().equals(attribution.get("calledFrom").asText()),
+                attribution.toString());
     }
 
     /** The start of a scenario frame: {@code io.socktrace.scenario.Cls.method(Cls.java:}. */
     private static String at(String scenarioClass, String method) {
         return "io.socktrace.scenario." + scenarioClass + "." + method + "(" + scenarioClass + ".java:";
-    }
-
-    private static String heading(Report.Block block) {
-        return block.text().lines().findFirst().orElse("");
-    }
-
-    /** The timeline lines of a block that match {@code start} after their indentation. */
-    private static List<String> cycles(Report.Block block, String start) {
-        Pattern line = Pattern.compile("^    " + start + ".*");
-        return block.text().lines().filter(l -> line.matcher(l).matches()).collect(Collectors.toList());
-    }
-
-    /**
-     * An attribution: the text after the role label, then its {@code called from} and {@code application} lines,
-     * each as {@code "called from pkg.Class.method(File.java:N)"}.
-     */
-    private static List<String> attribution(Report.Block block, String role) {
-        List<String> lines = block.text().lines().collect(Collectors.toList());
-        List<String> result = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("  " + role + " ")) {
-                result.add(lines.get(i).substring(2 + role.length()).trim());
-                for (int j = i + 1; j < lines.size(); j++) {
-                    if (!lines.get(j).matches(" {17}(called from|application) .*")) {
-                        break;
-                    }
-                    result.add(lines.get(j).trim());
-                }
-                return result;
-            }
-        }
-        fail("no '" + role + "' in:\n" + block.text());
-        return result;
-    }
-
-    /** The frames of the stack an attribution points to ({@code [sN]}), from the report's stacks section. */
-    private static String stack(Report report, String attributed) {
-        Matcher id = Pattern.compile("\\[(s\\d+)\\]$").matcher(attributed);
-        assertTrue(id.find(), attributed);
-        StringBuilder frames = new StringBuilder();
-        boolean in = false;
-        for (String line : report.text().split("\n")) {
-            if (line.startsWith("  [" + id.group(1) + "] ")) {
-                in = true;
-            } else if (in && line.startsWith("      ")) {
-                frames.append(line.trim()).append('\n');
-            } else if (in) {
-                break;
-            }
-        }
-        assertFalse(frames.length() == 0, "no stack " + id.group(1) + " in:\n" + report.text());
-        return frames.toString();
-    }
-
-    /** A report duration ({@code 0.4 ms}, {@code 308 ms}, {@code 1.217 s}) in milliseconds. */
-    private static double millis(String duration) {
-        String[] parts = duration.split(" ");
-        double value = Double.parseDouble(parts[0]);
-        return parts[1].equals("s") ? value * 1_000 : value;
-    }
-
-    private static LocalTime time(String cycle, String pattern) {
-        Matcher m = Pattern.compile(pattern).matcher(cycle);
-        assertTrue(m.find(), cycle);
-        return LocalTime.parse(m.group(1));
     }
 
     /** The feature version (17, 25) of the JDK at {@code javaHome}, from its {@code release} file. */

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
-import io.socktrace.agent.testing.Report;
+import io.socktrace.agent.testing.ReportJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +65,7 @@ class SafetyIT {
 
         assertEquals(transcript(without), transcript(with), "application-visible results differ with the agent");
         assertTrue(with.stdout().contains("tls.echo=ok"), with.stdout());
-        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         assertTrue(report.get("totals").get("opened").asInt() >= 10, report.toString());
         assertEquals(0, report.get("agent").get("errors").asInt(), report.toString());
 
@@ -84,10 +84,10 @@ class SafetyIT {
     void countsAreExactUnderLoad(Path javaHome, @TempDir Path dir) throws Exception {
         int total = 100_000;
         int ports = 4;
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + dir.resolve("report.txt") + ",jfr=off")
+        AgentRun run = AgentRun.on(javaHome, dir).json().options("jfr=off")
                 .deadline(Duration.ofMinutes(4))
                 .mainClass("io.socktrace.scenario.MixedLoad", "32", Integer.toString(total), Integer.toString(ports));
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
 
         assertEquals("0", run.printed("failed"), run.stdout());
         long sum = 0;
@@ -98,18 +98,21 @@ class SafetyIT {
             long eofs = Long.parseLong(run.printed("eofs." + p));
             long clean = Long.parseLong(run.printed("clean." + p));
             sum += opened;
-            Report.Block client = report.endpoint(endpoint);
-            assertEquals(opened, client.number("opened (\\d+)"), client.text());
-            assertEquals(opened, client.number("closed (\\d+)"), client.text());
-            assertEquals(timeouts + " after a read timeout, " + eofs + " after end of stream (peer closed first), "
-                    + clean + " with no error on it; " + timeouts + " with a request in flight", client.line("closes"));
-            Report.Block server = report.accepted(endpoint);
-            assertEquals(opened, server.number("opened (\\d+)"), server.text());
-            assertEquals(opened, server.number("closed (\\d+)"), server.text());
+            JsonNode client = ReportJson.endpoint(report, endpoint, false);
+            assertEquals(opened, client.get("opened").asLong(), client.toString());
+            assertEquals(opened, client.get("closed").asLong(), client.toString());
+            // each cause happened (Map.of leaves out none), and nothing else
+            assertEquals(Map.of("readTimeout", timeouts, "endOfStream", eofs, "noError", clean),
+                    ReportJson.closes(client), client.toString());
+            assertEquals(timeouts, client.get("requestInFlightCloses").asLong(), client.toString());
+            JsonNode server = ReportJson.endpoint(report, endpoint, true);
+            assertEquals(opened, server.get("opened").asLong(), server.toString());
+            assertEquals(opened, server.get("closed").asLong(), server.toString());
         }
         assertEquals(total, sum);
-        assertEquals(total, report.headerNumber("connections: (\\d+) opened"));
-        assertTrue(report.text().contains("\nagent: 0 internal errors, 0 connections untracked"), report.text());
+        assertEquals(total, report.get("totals").get("opened").asLong(), report.get("totals").toString());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+        assertEquals(0, report.get("dropped").get("untrackedConnections").asLong(), report.get("dropped").toString());
     }
 
     @ParameterizedTest
@@ -123,7 +126,7 @@ class SafetyIT {
                 .deadline(Duration.ofMinutes(3))
                 .mainClass("io.socktrace.scenario.MixedLoad", "32", Integer.toString(total), "4");
         assertEquals(0, run.waitFor(), run.stderr());
-        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         JsonNode totals = report.get("totals");
         JsonNode dropped = report.get("dropped");
         // client and server ends: 2 x total opened, every one counted whether or not detail was kept
@@ -155,22 +158,24 @@ class SafetyIT {
         Files.createDirectories(dir.resolve("stack"));
         AgentRun stack = AgentRun.on(javaHome, dir.resolve("stack")).jvmArg("-Dsocktrace.test.faults=stack")
                 .mainClass("io.socktrace.scenario.PlainClose");
-        Report report = stack.runForReport();
+        JsonNode report = stack.runForJson();
         assertEquals(3, stack.stdout().lines().filter("answer=ok"::equals).count(), stack.stdout());
-        Report.Block block = report.endpoint("127.0.0.1:" + stack.printed("port"));
-        assertEquals(3, block.number("closed (\\d+)"));
-        assertTrue(block.line("closed by").startsWith("(stack not kept"), block.text());
-        assertTrue(report.text().matches("(?s).*internal errors \\(stack capture [1-9]\\d*; last: stack capture: "
-                + "java.lang.IllegalStateException: socktrace test fault: STACK\\).*"), report.text());
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + stack.printed("port"), false);
+        assertEquals(3, client.get("closed").asLong(), client.toString());
+        // the closes are counted, their stack is not kept (and not for want of sampling)
+        JsonNode closedBy = client.get("closedBy");
+        assertTrue(closedBy.isObject() && closedBy.get("stackId").isNull() && closedBy.get("frame").isNull(),
+                closedBy.toString());
+        assertEquals(0, closedBy.get("notSampled").asLong(), closedBy.toString());
+        assertAgentErrors(report, "stack capture", "java.lang.IllegalStateException: socktrace test fault: STACK");
 
         // recording fails: the application is unaffected, the failures are counted
         Files.createDirectories(dir.resolve("record"));
         AgentRun record = AgentRun.on(javaHome, dir.resolve("record")).jvmArg("-Dsocktrace.test.faults=record")
                 .mainClass("io.socktrace.scenario.ReadTimeout");
-        Report recordReport = record.runForReport();
+        JsonNode recordReport = record.runForJson();
         assertEquals("2", record.printed("timeouts"));
-        assertTrue(recordReport.text().matches("(?s).*\nagent: [1-9]\\d* internal errors \\(recording [1-9]\\d*; last: "
-                + "recording: java.lang.IllegalStateException: socktrace test fault: RECORD\\).*"), recordReport.text());
+        assertAgentErrors(recordReport, "recording", "java.lang.IllegalStateException: socktrace test fault: RECORD");
 
         // rendering the report fails: one line, the JVM exits normally
         Files.createDirectories(dir.resolve("report"));
@@ -182,11 +187,11 @@ class SafetyIT {
 
         // writing the report file fails: the report goes to standard error instead, nothing is lost
         Files.createDirectories(dir.resolve("write"));
-        AgentRun write = AgentRun.on(javaHome, dir.resolve("write")).jvmArg("-Dsocktrace.test.faults=write")
+        AgentRun write = AgentRun.on(javaHome, dir.resolve("write")).json().jvmArg("-Dsocktrace.test.faults=write")
                 .mainClass("io.socktrace.scenario.PlainClose");
         assertEquals(0, write.waitFor());
         assertTrue(write.stderr().contains("socktrace: could not write the report to "), write.stderr());
-        assertTrue(write.stderr().contains("socktrace report (exit)"), write.stderr());
+        assertWholeReport(ReportJson.parseFrom(write.stderr()), write);
         assertEquals(3, write.stdout().lines().filter("answer=ok"::equals).count());
     }
 
@@ -217,27 +222,28 @@ class SafetyIT {
     void badPathsAreOneLineAndNothingIsLost(Path javaHome, @TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("missing"));
         AgentRun missing = AgentRun.on(javaHome, dir.resolve("missing"))
-                .options("report=" + dir.resolve("no/such/dir/report.txt")).mainClass("io.socktrace.scenario.PlainClose");
+                .options("report=" + dir.resolve("no/such/dir/report.json") + ",format=json")
+                .mainClass("io.socktrace.scenario.PlainClose");
         assertEquals(0, missing.waitFor());
-        assertEquals("socktrace: cannot write reports to " + dir.resolve("no/such/dir/report.txt")
+        assertEquals("socktrace: cannot write reports to " + dir.resolve("no/such/dir/report.json")
                 + " (no such directory); reports go to standard error instead", agentLines(missing).get(0));
-        assertTrue(missing.stderr().contains("socktrace report (exit)"), "the report is not lost: " + missing.stderr());
+        assertWholeReport(ReportJson.parseFrom(missing.stderr()), missing); // the report is not lost
 
         Files.createDirectories(dir.resolve("full"));
-        AgentRun full = AgentRun.on(javaHome, dir.resolve("full"))
-                .options("report=" + dir.resolve("full/report.txt") + ",trace=/dev/full")
+        AgentRun full = AgentRun.on(javaHome, dir.resolve("full")).json().options("trace=/dev/full")
                 .mainClass("io.socktrace.scenario.PlainClose");
         assertEquals(0, full.waitFor(), full.stderr());
         assertEquals(3, full.stdout().lines().filter("answer=ok"::equals).count());
         assertTrue(full.stderr().contains("socktrace: event trace stopped (java.io.IOException: No space left on device)"),
                 full.stderr());
-        assertTrue(Files.readString(dir.resolve("full/report.txt")).contains("opened 3"), "recording went on");
+        assertEquals(3, ReportJson.endpoint(full.jsonReport(), "127.0.0.1:" + full.printed("port"), false)
+                .get("opened").asLong(), "recording went on");
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void signalsUnderLoadAndDuringShutdownAreHarmless(Path javaHome, @TempDir Path dir) throws Exception {
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + dir.resolve("report.txt") + ",jfr=off")
+        AgentRun run = AgentRun.on(javaHome, dir).json().options("jfr=off")
                 .mainClass("io.socktrace.scenario.MixedLoad", "16", "20000", "2").start();
         // without a handler SIGUSR1 ends a JVM: signal only once the agent is up (main has printed its ports)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -253,11 +259,11 @@ class SafetyIT {
         }
         assertEquals(0, run.waitFor(), run.stderr());
         assertTrue(signals > 10, "signalled " + signals + " times");
-        Report report = run.report();
+        JsonNode report = run.jsonReport();
         assertEquals("0", run.printed("failed"));
         long opened = 0;
         for (int p = 0; p < 2; p++) {
-            opened += report.endpoint("127.0.0.1:" + run.printed("port." + p)).number("opened (\\d+)");
+            opened += ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port." + p), false).get("opened").asLong();
         }
         assertEquals(20_000, opened, "the last report written is complete");
     }
@@ -266,19 +272,36 @@ class SafetyIT {
     @MethodSource("javaHomes")
     void classLoadingAndSocketTrafficTogetherNeitherDeadlockNorRecurse(Path javaHome, @TempDir Path dir)
             throws Exception {
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + dir.resolve("report.txt"))
+        AgentRun run = AgentRun.on(javaHome, dir)
                 .jvmArg("-Xlog:class+load=info:file=" + dir.resolve("classes.log"))
                 .deadline(Duration.ofMinutes(3))
                 .mainClass("io.socktrace.scenario.ClassLoadStorm", "8", "4000", "2");
-        Report report = run.runForReport();
+        JsonNode report = run.runForJson();
         assertTrue(Integer.parseInt(run.printed("classesLoaded")) > 1_000, run.stdout());
         assertEquals("0", run.printed("failed"));
         long opened = 0;
         for (int p = 0; p < 2; p++) {
-            opened += report.endpoint("127.0.0.1:" + run.printed("port." + p)).number("opened (\\d+)");
+            opened += ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port." + p), false).get("opened").asLong();
         }
         assertEquals(4_000, opened);
-        assertTrue(report.text().contains("\nagent: 0 internal errors"), report.text());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+    }
+
+    /** The agent failed only at {@code place}, at least once, last with {@code error}. */
+    private static void assertAgentErrors(JsonNode report, String place, String error) {
+        JsonNode agent = report.get("agent");
+        Map<String, Long> places = ReportJson.counts(agent.get("errorsByPlace"));
+        assertEquals(List.of(place), List.copyOf(places.keySet()), agent.toString());
+        assertTrue(places.get(place) >= 1 && agent.get("errors").asLong() >= places.get(place), agent.toString());
+        assertEquals(place + ": " + error, agent.get("lastError").asText(), agent.toString());
+    }
+
+    /** A report of the whole PlainClose run, written at exit. */
+    private static void assertWholeReport(JsonNode report, AgentRun run) throws Exception {
+        assertEquals("exit", report.get("trigger").asText());
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        assertEquals(3, client.get("opened").asLong(), client.toString());
+        assertEquals(3, client.get("closed").asLong(), client.toString());
     }
 
     /** The probe's lines, without what the JVM itself logs to standard output (JFR's start-up line). */

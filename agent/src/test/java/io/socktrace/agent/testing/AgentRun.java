@@ -3,6 +3,7 @@ package io.socktrace.agent.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ public final class AgentRun {
     private final List<String> command = new ArrayList<>();
     private final Path dir;
     private String agentOptions;
+    private boolean json;
     private boolean withAgent = true;
     private Duration deadline = Duration.ofSeconds(60);
     private Process process;
@@ -44,9 +46,21 @@ public final class AgentRun {
         return jar.toAbsolutePath();
     }
 
-    /** Agent options; the report goes to {@link #reportFile()} unless these name another destination. */
+    /**
+     * Agent options; the report goes to {@link #reportFile()} unless these name another destination. With
+     * {@link #json()}, these come after {@code report=<dir>/report.json,format=json} and must not name a report.
+     */
     public AgentRun options(String options) {
         this.agentOptions = options;
+        return this;
+    }
+
+    /** Has the agent write its report as JSON, to {@link #reportFile()} ({@code report.json}). */
+    public AgentRun json() {
+        if (process != null) {
+            throw new IllegalStateException("json() after start()");
+        }
+        this.json = true;
         return this;
     }
 
@@ -86,8 +100,9 @@ public final class AgentRun {
         return this;
     }
 
+    /** Where the agent writes its report by default: {@code report.txt}, or {@code report.json} with {@link #json()}. */
     public Path reportFile() {
-        return dir.resolve("report.txt");
+        return dir.resolve(json ? "report.json" : "report.txt");
     }
 
     public Path stdoutFile() {
@@ -104,7 +119,13 @@ public final class AgentRun {
         full.add(javaHome.resolve("bin/java").toString());
         full.addAll(jvmArgsBeforeAgent);
         if (withAgent) {
-            String options = agentOptions == null ? "report=" + reportFile() : agentOptions;
+            String options;
+            if (json) {
+                options = "report=" + reportFile() + ",format=json" + (agentOptions == null || agentOptions.isEmpty()
+                        ? "" : "," + agentOptions);
+            } else {
+                options = agentOptions == null ? "report=" + reportFile() : agentOptions;
+            }
             full.add("-javaagent:" + agentJar() + (options.isEmpty() ? "" : "=" + options));
         }
         full.addAll(jvmArgs);
@@ -130,20 +151,52 @@ public final class AgentRun {
         return process.exitValue();
     }
 
-    /** Runs to completion, fails unless it exited 0, and returns the report it wrote. */
+    /** Runs to completion, fails unless it exited 0, and returns the text report it wrote. */
     public Report runForReport() throws IOException, InterruptedException {
+        runToSuccess();
+        return report();
+    }
+
+    /** The text report last written to {@link #reportFile()}. */
+    public Report report() throws IOException {
+        if (json) {
+            throw new IllegalStateException("a json() run: read jsonReport()");
+        }
+        return new Report(reportText());
+    }
+
+    /**
+     * Runs to completion with the report as JSON ({@link #json()}, unless started already), fails unless it exited
+     * 0, and returns the report it wrote, checked against its schema.
+     */
+    public JsonNode runForJson() throws IOException, InterruptedException {
+        if (process == null) {
+            json();
+        }
+        runToSuccess();
+        return jsonReport();
+    }
+
+    /** The JSON report last written to {@link #reportFile()}, checked against its schema. */
+    public JsonNode jsonReport() throws IOException {
+        if (!json) {
+            throw new IllegalStateException("not a json() run");
+        }
+        return ReportJson.parse(reportText());
+    }
+
+    private void runToSuccess() throws IOException, InterruptedException {
         int exit = waitFor();
         if (exit != 0) {
             fail("JVM exited " + exit + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
         }
-        return report();
     }
 
-    public Report report() throws IOException {
+    private String reportText() throws IOException {
         if (!Files.exists(reportFile())) {
             fail("no report written\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
         }
-        return new Report(Files.readString(reportFile(), StandardCharsets.UTF_8));
+        return Files.readString(reportFile(), StandardCharsets.UTF_8);
     }
 
     public String stdout() throws IOException {

@@ -12,7 +12,11 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /**
@@ -58,11 +62,89 @@ public final class ReportJson {
         throw new AssertionError("no stack " + id + " in " + report.toPrettyString());
     }
 
+    /**
+     * The one JSON report among other lines on a stream (standard error, where the agent writes a report it
+     * could not write to its file), checked against its schema.
+     */
+    public static JsonNode parseFrom(String output) {
+        List<String> reports = output.lines().filter(l -> l.startsWith("{\"version\":"))
+                .collect(Collectors.toList());
+        assertEquals(1, reports.size(), "one JSON report in:\n" + output);
+        return parse(reports.get(0));
+    }
+
+    /** The endpoint's closes by cause, the causes with none left out, in the schema's order. */
+    public static Map<String, Long> closes(JsonNode endpoint) {
+        Map<String, Long> closes = counts(endpoint.get("closesByCause"));
+        closes.values().removeIf(n -> n == 0);
+        return closes;
+    }
+
+    /**
+     * The endpoint's connection counts and APIs in one line, to compare whole:
+     * {@code opened=2 openedBeforeRecording=0 closed=2 open=0 failedConnects=0 tlsClosed=0 transports=[Socket]}.
+     */
+    public static String tally(JsonNode endpoint) {
+        List<String> transports = new ArrayList<>();
+        endpoint.get("transports").forEach(t -> transports.add(t.asText()));
+        return "opened=" + endpoint.get("opened").asLong()
+                + " openedBeforeRecording=" + endpoint.get("openedBeforeRecording").asLong()
+                + " closed=" + endpoint.get("closed").asLong()
+                + " open=" + endpoint.get("open").asLong()
+                + " failedConnects=" + endpoint.get("failedConnects").asLong()
+                + " tlsClosed=" + endpoint.get("tlsClosed").asLong()
+                + " transports=" + transports;
+    }
+
+    /** An object of counts ({@code failedConnectsByReason}, {@code errorsByPlace}) as a map, in its order. */
+    public static Map<String, Long> counts(JsonNode object) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            counts.put(entry.getKey(), entry.getValue().asLong());
+        }
+        return counts;
+    }
+
+    /** The endpoint's cycles, oldest first. */
+    public static List<JsonNode> cycles(JsonNode endpoint) {
+        List<JsonNode> cycles = new ArrayList<>();
+        endpoint.get("cycles").forEach(cycles::add);
+        return cycles;
+    }
+
+    /** The stack an attribution ({@code closedBy}, {@code reopenedBy}, ...) points to; fails if it has none. */
+    public static JsonNode stackOf(JsonNode report, JsonNode attribution) {
+        if (attribution == null || attribution.isNull() || attribution.get("stackId").isNull()) {
+            throw new AssertionError("no stack kept for " + attribution);
+        }
+        return stack(report, attribution.get("stackId").asLong());
+    }
+
+    /** A stack's frames as {@code pkg.Class.method}, innermost first. */
+    public static List<String> methods(JsonNode stack) {
+        List<String> methods = new ArrayList<>();
+        stack.get("frames").forEach(f -> methods.add(f.get("class").asText() + "." + f.get("method").asText()));
+        return methods;
+    }
+
+    /**
+     * The schema from the agent's classes, or, where they are not on the class path (another module's tests, which
+     * have the agent's test jar only), from the agent jar under test.
+     */
     private static Schema schema() {
         Schema compiled = schema;
         if (compiled == null) {
-            try (InputStream in = ReportJson.class.getResourceAsStream("/io/socktrace/agent/report/report-schema.json")) {
-                compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+            String name = "io/socktrace/agent/report/report-schema.json";
+            try (InputStream in = ReportJson.class.getResourceAsStream("/" + name)) {
+                if (in != null) {
+                    compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+                } else {
+                    try (JarFile jar = new JarFile(AgentRun.agentJar().toFile());
+                         InputStream shipped = jar.getInputStream(jar.getEntry(name))) {
+                        compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                                .getSchema(shipped);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
