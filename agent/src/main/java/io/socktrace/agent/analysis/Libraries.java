@@ -21,7 +21,7 @@ public final class Libraries {
             // HTTP and RPC clients, servers and frameworks
             "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "io.netty.", "reactor.netty.", "io.grpc.",
             "org.eclipse.jetty.", "org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "io.undertow.",
-            "org.springframework.", "com.google.common.", "kotlin.", "kotlinx.coroutines.", "scala.");
+            "org.springframework.", "com.google.common.", "reactor.core.", "kotlin.", "kotlinx.coroutines.", "scala.");
 
     private final List<String> prefixes;
 
