@@ -211,8 +211,8 @@ public final class SocketEvents {
     /** A channel read (no timeout of its own) returned {@code n} bytes (-1 at end of stream) or threw. The hot path. */
     public static void channelReadEnd(Object channel, long n, Throwable thrown) {
         Recorder r = recorder;
-        if (r == null) {
-            return;
+        if (r == null || (n == 0 && thrown == null)) {
+            return; // nothing there yet (a non-blocking read): nothing to record, not even a lookup
         }
         try {
             if (thrown == null) {
