@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Netty's native epoll transport, 4.1 and 4.2 (from Maven Central, the native library inside the jar), on every
  * JDK: the story (a {@code ReadTimeoutHandler} closing a connection with a request in flight, a close listener
- * reconnecting), end of stream, a reset and a refused connect, client and servers in one JVM. Each run checks
+ * reconnecting), end of stream, a reset, a refused connect, an application closing on {@code IdleStateHandler}'s
+ * event and a {@code WriteTimeoutHandler}'s close, client and servers in one JVM. Each run checks
  * first that epoll really was used, so that a silent fallback to NIO (which the JDK hooks would see) cannot pass.
  */
 class NettyEpollIT {
@@ -91,5 +92,16 @@ class NettyEpollIT {
 
         JsonNode refused = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("refusedPort"), false);
         assertEquals(1, refused.get("failedConnectsByReason").get("refused").asLong(), refused.toPrettyString());
+
+        JsonNode idle = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("idlePort"), false);
+        assertTrue(idle.get("closedBy").get("decidedBy").asText().matches(
+                "io\\.socktrace\\.scenario\\.netty\\.EpollStory\\$\\d+\\$\\d+\\.userEventTriggered\\(.*"),
+                "the application's handler, on IdleStateHandler's event: " + idle.get("closedBy"));
+
+        assertEquals("WriteTimeoutException", run.printed("writeError"));
+        JsonNode stalled = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("stalledPort"), false);
+        assertTrue(stalled.get("closedBy").get("decidedBy").asText()
+                .startsWith("io.netty.handler.timeout.WriteTimeoutHandler.writeTimedOut("), stalled.get("closedBy").toString());
+        assertTrue(stalled.get("cycles").get(0).get("bytesWritten").asLong() > 0, stalled.toPrettyString());
     }
 }

@@ -15,7 +15,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.Version;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The story over Netty's native epoll transport, client and servers in this JVM: a client whose
  * {@code ReadTimeoutHandler} (300 ms) closes the connection to a server that never answers, and whose close
  * listener reconnects, three times; a server that closes after its answer (end of stream); one that resets
- * (SO_LINGER 0); a connect refused. Prints what it ran on, so that a silent fallback to NIO cannot pass.
+ * (SO_LINGER 0); a connect refused; an {@code IdleStateHandler} whose event the application's handler closes on;
+ * a {@code WriteTimeoutHandler} closing a connection whose peer does not read. Prints what it ran on, so that a silent fallback to NIO cannot pass.
  */
 public final class EpollStory {
 
@@ -44,14 +48,23 @@ public final class EpollStory {
             Channel silent = server(group, Mode.SILENT);
             Channel closing = server(group, Mode.ANSWER_THEN_CLOSE);
             Channel resetting = server(group, Mode.RESET);
+            Channel idle = server(group, Mode.SILENT);
+            Channel stalled = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                    .childOption(ChannelOption.AUTO_READ, false) // never reads: the client's writes back up
+                    .childHandler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             System.out.println("silentPort=" + port(silent));
             System.out.println("closingPort=" + port(closing));
             System.out.println("resetPort=" + port(resetting));
+            System.out.println("idlePort=" + port(idle));
+            System.out.println("stalledPort=" + port(stalled));
 
             timeoutsAndReconnects(group, port(silent));
             once(group, port(closing));
             once(group, port(resetting));
             refused(group);
+            closedWhenIdle(group, port(idle));
+            writeTimesOut(group, port(stalled));
             Thread.sleep(200); // the servers see the clients' closes
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -152,6 +165,51 @@ public final class EpollStory {
         channel.writeAndFlush(Unpooled.copiedBuffer("hello\n", StandardCharsets.US_ASCII)).sync();
         if (!channel.closeFuture().await(5, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the server did not end the connection");
+        }
+    }
+
+    /** An {@code IdleStateHandler} fires, and the application's handler closes on the event. */
+    private static void closedWhenIdle(EventLoopGroup group, int port) throws InterruptedException {
+        Channel channel = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, 300, TimeUnit.MILLISECONDS),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        if (event instanceof IdleStateEvent) {
+                                            ctx.close(); // the application's decision
+                                        }
+                                    }
+                                });
+                    }
+                })
+                .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
+        if (!channel.closeFuture().await(5, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the idle handler did not close");
+        }
+    }
+
+    /** A {@code WriteTimeoutHandler} closes a connection whose write cannot complete: the server does not read. */
+    private static void writeTimesOut(EventLoopGroup group, int port) throws InterruptedException {
+        Channel channel = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new WriteTimeoutHandler(200, TimeUnit.MILLISECONDS),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        System.out.println("writeError=" + cause.getClass().getSimpleName());
+                                    }
+                                });
+                    }
+                })
+                .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
+        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[64 << 20])); // more than the sockets' buffers hold
+        if (!channel.closeFuture().await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the write timeout did not close");
         }
     }
 
