@@ -32,7 +32,7 @@ final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
                 .advice(named("setConnected").and(takesArguments(0)), Connected.class.getName())
                 .advice(named("implRead").and(takesArguments(7)).and(takesArgument(3, long.class)),
                         Read.class.getName())
-                .advice(named("implClose").and(takesArguments(0)), Close.class.getName());
+                .advice(named("implClose").and(takesArguments(0)), ConnectionAdvice.Close.class.getName());
     }
 
     /** {@code implConnect(SocketAddress, A, CompletionHandler)}: a connect starts (it may complete at once). */
@@ -63,17 +63,4 @@ final class AsyncSocketChannelInstrumentation implements TypeInstrumentation {
         }
     }
 
-    /** {@code implClose()}: every close of the channel, including the one after a failed connect. */
-    static final class Close {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object channel) {
-            SocketEvents.close(channel);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel) {
-            SocketEvents.closeEnd(channel);
-        }
-    }
 }

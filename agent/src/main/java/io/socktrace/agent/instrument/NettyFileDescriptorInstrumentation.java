@@ -23,56 +23,21 @@ final class NettyFileDescriptorInstrumentation extends LibraryInstrumentation {
     @Override
     List<Advised> advised() {
         return List.of(
-                new Advised("close()", named("close").and(takesArguments(0)), Close.class),
+                new Advised("close()", named("close").and(takesArguments(0)), ConnectionAdvice.Close.class),
                 new Advised("write(ByteBuffer, int, int)",
-                        named("write").and(takesArguments(ByteBuffer.class, int.class, int.class)), WriteInt.class),
+                        named("write").and(takesArguments(ByteBuffer.class, int.class, int.class)),
+                        ConnectionAdvice.WriteInt.class),
                 new Advised("writeAddress(long, int, int)",
-                        named("writeAddress").and(takesArguments(long.class, int.class, int.class)), WriteInt.class),
+                        named("writeAddress").and(takesArguments(long.class, int.class, int.class)),
+                        ConnectionAdvice.WriteInt.class),
                 new Advised("writev(ByteBuffer[], int, int, long)",
                         named("writev").and(takesArguments(ByteBuffer[].class, int.class, int.class, long.class)),
-                        WriteLong.class),
+                        ConnectionAdvice.WriteLong.class),
                 new Advised("writevAddresses(long, int)",
-                        named("writevAddresses").and(takesArguments(long.class, int.class)), WriteLong.class));
+                        named("writevAddresses").and(takesArguments(long.class, int.class)),
+                        ConnectionAdvice.WriteLong.class));
     }
 
-    static final class Close {
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object socket) {
-            SocketEvents.close(socket);
-        }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket) {
-            SocketEvents.closeEnd(socket);
-        }
-    }
-
-    static final class WriteInt {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return SocketEvents.start();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Return int n, @Advice.Enter long start,
-                         @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(socket, start, n, thrown);
-        }
-    }
-
-    static final class WriteLong {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return SocketEvents.start();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Return long n, @Advice.Enter long start,
-                         @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(socket, start, n, thrown);
-        }
-    }
 }

@@ -25,37 +25,21 @@ final class NettyUnixSocketInstrumentation extends LibraryInstrumentation {
     List<Advised> advised() {
         return List.of(
                 new Advised("recv(ByteBuffer, int, int)",
-                        named("recv").and(takesArguments(ByteBuffer.class, int.class, int.class)), Read.class),
+                        named("recv").and(takesArguments(ByteBuffer.class, int.class, int.class)),
+                        ConnectionAdvice.ReadInt.class),
                 new Advised("recvAddress(long, int, int)",
-                        named("recvAddress").and(takesArguments(long.class, int.class, int.class)), Read.class),
+                        named("recvAddress").and(takesArguments(long.class, int.class, int.class)),
+                        ConnectionAdvice.ReadInt.class),
                 new Advised("send(ByteBuffer, int, int)",
-                        named("send").and(takesArguments(ByteBuffer.class, int.class, int.class)), Write.class),
+                        named("send").and(takesArguments(ByteBuffer.class, int.class, int.class)),
+                        ConnectionAdvice.WriteInt.class),
                 new Advised("sendAddress(long, int, int)",
-                        named("sendAddress").and(takesArguments(long.class, int.class, int.class)), Write.class),
+                        named("sendAddress").and(takesArguments(long.class, int.class, int.class)),
+                        ConnectionAdvice.WriteInt.class),
                 new Advised("finishConnect()", named("finishConnect").and(takesArguments(0)), FinishConnect.class));
     }
 
-    static final class Read {
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketEvents.channelReadEnd(socket, n, thrown);
-        }
-    }
-
-    static final class Write {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return SocketEvents.start();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Return int n, @Advice.Enter long start,
-                         @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(socket, start, n, thrown);
-        }
-    }
 
     static final class FinishConnect {
 

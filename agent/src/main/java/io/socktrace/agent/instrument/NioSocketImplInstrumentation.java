@@ -32,7 +32,7 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
                         Read.class.getName())
                 .advice(named("write").and(isPrivate()).and(takesArguments(byte[].class, int.class, int.class)),
                         Write.class.getName())
-                .advice(named("close").and(takesArguments(0)), Close.class.getName());
+                .advice(named("close").and(takesArguments(0)), ConnectionAdvice.Close.class.getName());
     }
 
     /**
@@ -103,20 +103,4 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
         }
     }
 
-    /**
-     * {@code close()}: reached from {@code Socket.close}, the socket's streams, {@code SSLSocket} and any wrapping
-     * impl; the recorder counts only the first call for a connection.
-     */
-    static final class Close {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object socket) {
-            SocketEvents.close(socket);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket) {
-            SocketEvents.closeEnd(socket);
-        }
-    }
 }

@@ -32,17 +32,20 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
                 .advice(named("blockingConnect").and(takesArguments(SocketAddress.class, long.class)),
                         BlockingConnect.class.getName())
                 .advice(named("finishConnect").and(takesArguments(0)), FinishConnect.class.getName())
-                .advice(named("read").and(isPublic()).and(takesArguments(ByteBuffer.class)), ReadInt.class.getName())
+                .advice(named("read").and(isPublic()).and(takesArguments(ByteBuffer.class)),
+                ConnectionAdvice.ReadInt.class.getName())
                 .advice(named("read").and(isPublic()).and(takesArguments(ByteBuffer[].class, int.class, int.class)),
-                        ReadLong.class.getName())
-                .advice(named("write").and(isPublic()).and(takesArguments(ByteBuffer.class)), WriteInt.class.getName())
+                        ConnectionAdvice.ReadLong.class.getName())
+                .advice(named("write").and(isPublic()).and(takesArguments(ByteBuffer.class)),
+                ConnectionAdvice.WriteInt.class.getName())
                 .advice(named("write").and(isPublic()).and(takesArguments(ByteBuffer[].class, int.class, int.class)),
-                        WriteLong.class.getName())
+                        ConnectionAdvice.WriteLong.class.getName())
                 .advice(named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))
                         .and(returns(int.class)), BlockingRead.class.getName())
                 .advice(named("blockingWriteFully").and(takesArguments(3)).and(takesArgument(0, byte[].class)),
                         BlockingWrite.class.getName())
-                .advice(named("implCloseSelectableChannel").and(takesArguments(0)), Close.class.getName());
+                .advice(named("implCloseSelectableChannel").and(takesArguments(0)),
+                ConnectionAdvice.Close.class.getName());
     }
 
     /** {@code connect(SocketAddress)}: true when connected, false when pending (non-blocking). */
@@ -94,53 +97,9 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
         }
     }
 
-    /** {@code read(ByteBuffer)}: -1 at end of stream, 0 when a non-blocking read finds nothing. */
-    static final class ReadInt {
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketEvents.channelReadEnd(channel, n, thrown);
-        }
-    }
 
-    /** {@code read(ByteBuffer[], int, int)}. */
-    static final class ReadLong {
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            SocketEvents.channelReadEnd(channel, n, thrown);
-        }
-    }
-
-    /** {@code write(ByteBuffer)}. */
-    static final class WriteInt {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return SocketEvents.start();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Enter long start,
-                         @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(channel, start, n, thrown);
-        }
-    }
-
-    /** {@code write(ByteBuffer[], int, int)}. */
-    static final class WriteLong {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return SocketEvents.start();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Enter long start,
-                         @Advice.Thrown Throwable thrown) {
-            SocketEvents.writeEnd(channel, start, n, thrown);
-        }
-    }
 
     /** {@code blockingRead(byte[], int, int, long nanos)}: the adaptor stream's read, with its {@code SO_TIMEOUT}. */
     static final class BlockingRead {
@@ -172,20 +131,4 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
         }
     }
 
-    /**
-     * {@code implCloseSelectableChannel()}: every explicit close ({@code close()}, {@code socket().close()},
-     * the adaptor's streams, a key's channel) and the close on interrupt arrive here, on both JDKs.
-     */
-    static final class Close {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object channel) {
-            SocketEvents.close(channel);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel) {
-            SocketEvents.closeEnd(channel);
-        }
-    }
 }
