@@ -93,10 +93,15 @@ public final class Recorder {
         }
     }
 
+    /** Who asked for this connect on another thread, if anyone did (only Netty's channels are asked for so). */
+    private PendingConnect askedBy(Object socket, Transport transport) {
+        return transport == Transport.NETTY_EPOLL ? asked.remove(socket) : null;
+    }
+
     /** A connect made by this JVM succeeded. */
     void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
                    long startNanos) {
-        PendingConnect askedBy = asked.remove(socket);
+        PendingConnect askedBy = askedBy(socket, transport);
         opened(socket, transport, endpoints.endpoint(remote, false), null, local, localPort, startNanos,
                 askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
     }
@@ -109,7 +114,7 @@ public final class Recorder {
     /** The same, with the local address already bound (which the completion will not tell). */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos,
                         InetSocketAddress local) {
-        PendingConnect askedBy = asked.remove(socket);
+        PendingConnect askedBy = askedBy(socket, transport);
         PendingConnect connect = new PendingConnect(transport, remote, startNanos,
                 askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
         connect.local = local;
@@ -159,7 +164,7 @@ public final class Recorder {
 
     void connectFailed(Object socket, InetSocketAddress remote, Transport transport, long startNanos,
                        Throwable failure) {
-        PendingConnect askedBy = socket == null ? null : asked.remove(socket);
+        PendingConnect askedBy = socket == null ? null : askedBy(socket, transport);
         connectFailed(endpoints.endpoint(remote, false), transport, startNanos, FailureClassifier.connectFailure(failure),
                 askedBy != null ? askedBy.stackId : stacks.capture());
     }
