@@ -23,9 +23,14 @@ final class Deciders {
             "java.lang.invoke.", "jdk.internal.misc.", "java.security.AccessController", "java.util.stream.",
             "java.lang.Iterable", "java.util.ArrayList", "java.util.HashMap", "java.util.Collection");
 
-    /** Internals of known transports: channels, pipelines, executors, promises. */
+    /**
+     * Internals of known transports and pools, whose frames carry a decision made further out: Netty's channels,
+     * pipelines, executors, promises and bootstrap; Apache HttpClient's pool entries (the pool manager's
+     * {@code closeIdleConnections}, the evictor's call, is the decision).
+     */
     private static final List<String> PLUMBING = List.of(
-            "io.netty.channel.", "io.netty.util.concurrent.", "io.netty.util.internal.", "io.netty.bootstrap.");
+            "io.netty.channel.", "io.netty.util.concurrent.", "io.netty.util.internal.", "io.netty.bootstrap.",
+            "org.apache.http.pool.", "org.apache.http.impl.conn.CPool", "org.apache.hc.core5.pool.");
 
     /** Methods that only pass a close or a connect on. */
     private static final Set<String> PASSING_ON = Set.of(
