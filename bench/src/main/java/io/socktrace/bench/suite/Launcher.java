@@ -154,6 +154,14 @@ final class Launcher {
         return Long.parseLong(errors.group(1));
     }
 
+    /** Checks that the agent's report has connections of {@code transport} (its {@code via} column). */
+    static void requireTransport(Path report, String transport) throws IOException {
+        String text = Files.readString(report, StandardCharsets.UTF_8);
+        if (!text.contains(" via " + transport + "\n")) {
+            throw new IOException("the agent recorded no " + transport + " connection in " + report);
+        }
+    }
+
     private static String onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {

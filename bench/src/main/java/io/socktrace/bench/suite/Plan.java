@@ -3,7 +3,7 @@ package io.socktrace.bench.suite;
 import java.util.List;
 
 /**
- * How long and how often each part of the suite measures: the full run (about 21 minutes per JDK) or the quick
+ * How long and how often each part of the suite measures: the full run (about 24 minutes per JDK) or the quick
  * smoke (well under a minute per JDK), which only shows that every workload runs.
  *
  * @param pairs            alternated baseline/agent rounds of each throughput workload

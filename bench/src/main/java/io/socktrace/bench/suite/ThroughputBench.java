@@ -1,5 +1,6 @@
 package io.socktrace.bench.suite;
 
+import io.socktrace.bench.wire.NettyEpoll;
 import io.socktrace.bench.wire.Workload;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ final class ThroughputBench {
      * One row of the table: a workload, its client threads, its budget, whether JFR is compared on it, and whether
      * socktrace capturing every stack is (only churn captures stacks faster than the default rate). Both comparisons
      * run on the single-thread rows only: an 8-thread run warms up three times as long, and two more variants there
-     * would add a quarter of an hour to the suite.
+     * would add a quarter of an hour to the suite. A {@code minRatio} of NaN is a row for information, without a
+     * budget.
      */
     record Case(String id, String label, Workload workload, int threads, double minRatio, boolean compareJfr,
                 boolean compareAllStacks) {
@@ -33,6 +35,12 @@ final class ThroughputBench {
                     false),
             new Case("channel-rr", "1. request/response, SocketChannel", Workload.CHANNEL_REQUEST_RESPONSE, 1, 0.98,
                     true, false),
+            new Case("netty-epoll-rr", "1. request/response, Netty " + NettyEpoll.version() + " epoll",
+                    Workload.NETTY_EPOLL_REQUEST_RESPONSE, 1, 0.98, false, false),
+            // both ends recorded, twice the hooked calls per round trip of the row above: information
+            new Case("netty-epoll-rr-1jvm", "1. request/response, Netty " + NettyEpoll.version()
+                    + " epoll, both ends in the client JVM", Workload.NETTY_EPOLL_REQUEST_RESPONSE_ONE_JVM, 1,
+                    Double.NaN, false, false),
             new Case("socket-churn", "2. churn, Socket, 1 thread", Workload.SOCKET_CHURN, 1, 0.90, true, true),
             new Case("socket-churn-x8", "2. churn, Socket, 8 threads", Workload.SOCKET_CHURN, 8, 0.90, false,
                     false),
@@ -100,6 +108,9 @@ final class ThroughputBench {
                     double[] result = client(c, files.options(), server);
                     if (v == Variant.SOCKTRACE || v == Variant.SOCKTRACE_ALL_STACKS) {
                         agentErrors += Launcher.agentErrors(files.report());
+                        if (recordedVia(c.workload()) != null) {
+                            Launcher.requireTransport(files.report(), recordedVia(c.workload()));
+                        }
                     }
                     files.delete();
                     rates.get(v).add(result[0]);
@@ -111,7 +122,7 @@ final class ThroughputBench {
         Samples baseline = rates.get(Variant.BASELINE);
         Samples agent = rates.get(Variant.SOCKTRACE);
         double ratio = agent.median() / baseline.median();
-        Budget budget = Budget.ratioAtLeast(c.minRatio());
+        Budget budget = Double.isNaN(c.minRatio()) ? null : Budget.ratioAtLeast(c.minRatio());
         String unit = " (" + c.workload().unit() + ")";
         report.budgetRow(c.label() + unit, Format.spread(baseline, 0), Format.spread(agent, 0),
                 Format.ratioWithPairs(ratio, agent.ratiosTo(baseline)), budget, ratio);
@@ -140,7 +151,7 @@ final class ThroughputBench {
         if (agentErrors > 0) {
             report.sections.add("note: the agent counted " + agentErrors + " internal errors in " + c.label());
         }
-        return budget.met(ratio);
+        return budget == null || budget.met(ratio);
     }
 
     /** One client JVM; returns {rate, allocated bytes per operation, seconds of warm-up}. */
@@ -162,6 +173,17 @@ final class ThroughputBench {
             return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
                     Double.parseDouble(m.group(3))};
         }
+    }
+
+    /**
+     * The transport the agent's report must name for the workload's connections, so that a "with socktrace" number
+     * is one of a run where the library's hooks recorded; null for the JDK's sockets.
+     */
+    private static String recordedVia(Workload workload) {
+        return switch (workload) {
+            case NETTY_EPOLL_REQUEST_RESPONSE, NETTY_EPOLL_REQUEST_RESPONSE_ONE_JVM -> "Netty epoll";
+            default -> null;
+        };
     }
 
     /** The same heap for every client, so the variants differ only in what they add. */

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * on one CPU shared with many busy threads the compiler gets a small share of it, and a fixed warm-up would compare
  * a JVM still compiling with one that has finished. The same rule for every variant: each is measured compiled.
  *
+ * <p>The blocking workloads run on threads of this class; the Netty ones on one event loop thread per connection
+ * (also named {@code client-N}), whose handler counts the same way ({@link NettyEpoll}).
+ *
  * <p>Usage: {@code ClientMain WORKLOAD THREADS WARMUP_MS MEASURE_MS ECHO_PORT SILENT_PORT [MAX_WARMUP_MS]}
  * (without {@code MAX_WARMUP_MS}, the warm-up is exactly {@code WARMUP_MS}).
  */
@@ -42,10 +45,10 @@ public final class ClientMain {
 
         // The warm-up starts once every thread has completed one operation: an agent that installs itself in the
         // background may hold the first socket operation until it is ready, and that wait must not eat the warm-up.
-        MeasuredThread.Window window = new MeasuredThread.Window(threads);
-        List<MeasuredThread> workers = new ArrayList<>();
+        Window window = new Window(threads);
+        List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            MeasuredThread worker = new MeasuredThread("client-" + i, workload.open(echo, silent), window);
+            Worker worker = workload.worker("client-" + i, echo, silent, window);
             workers.add(worker);
             worker.start();
         }
@@ -56,49 +59,75 @@ public final class ClientMain {
         long warmupStart = System.nanoTime();
         window.go.countDown();
         long measureStart = JitQuiet.await(warmupStart + warmupNanos, warmupStart + maxWarmupNanos);
-        window.span = new MeasuredThread.Span(measureStart, measureStart + measureNanos);
+        window.span = new Span(measureStart, measureStart + measureNanos);
         double rate = 0;
         long ops = 0;
         long allocated = 0;
         long longestNanos = 0;
-        for (MeasuredThread worker : workers) {
+        for (Worker worker : workers) {
             // bounded: every worker stops at the end of the measured time, plus one operation
-            worker.join(TimeUnit.NANOSECONDS.toMillis(measureNanos) + 30_000);
-            if (worker.isAlive() || worker.failure != null) {
-                System.out.println("ERROR " + worker.getName() + ": "
-                        + (worker.failure != null ? worker.failure : "did not finish"));
+            boolean ended = worker.await(TimeUnit.NANOSECONDS.toMillis(measureNanos) + 30_000);
+            if (!ended || worker.failure() != null) {
+                System.out.println("ERROR " + worker.name() + ": "
+                        + (worker.failure() != null ? worker.failure() : "did not finish"));
                 System.exit(1);
             }
-            rate += worker.ops * 1e9 / worker.measuredNanos;
-            ops += worker.ops;
-            allocated += worker.allocatedBytes;
-            longestNanos = Math.max(longestNanos, worker.measuredNanos);
+            rate += worker.ops() * 1e9 / worker.measuredNanos();
+            ops += worker.ops();
+            allocated += worker.allocatedBytes();
+            longestNanos = Math.max(longestNanos, worker.measuredNanos());
         }
         System.out.println(String.format(Locale.ROOT,
                 "RESULT rate=%.1f ops=%d seconds=%.3f allocPerOp=%.1f warmup=%.1f", rate, ops, longestNanos / 1e9,
                 ops == 0 ? 0.0 : (double) allocated / ops, (measureStart - warmupStart) / 1e9));
     }
 
+    /** When the workers measure: set by the main thread once warmed up. */
+    record Span(long start, long end) {
+    }
+
+    /** Shared by the workers: each counts {@code ready} down after its first operation, {@code go} starts the
+     * warm-up, {@code span} ends it. */
+    static final class Window {
+        final CountDownLatch ready;
+        final CountDownLatch go = new CountDownLatch(1);
+        volatile Span span;
+
+        Window(int threads) {
+            ready = new CountDownLatch(threads);
+        }
+    }
+
+    /** One connection's share of a run, on its own thread: started, awaited, then its counts. */
+    interface Worker {
+
+        String name();
+
+        void start();
+
+        /** Waits at most {@code millis} for the worker to end; false if it has not. */
+        boolean await(long millis) throws InterruptedException;
+
+        /** Why it stopped early, or {@code null}. */
+        Throwable failure();
+
+        long ops();
+
+        long measuredNanos();
+
+        long allocatedBytes();
+    }
+
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** A blocking workload's thread (see {@link Workload#worker}). */
+    static Worker thread(String name, Operation operation, Window window) {
+        return new MeasuredThread(name, operation, window);
+    }
+
     /** Runs its operation until the end of the measured window, counting only what falls inside it. */
-    private static final class MeasuredThread extends Thread {
-
-        private static final com.sun.management.ThreadMXBean THREADS =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-        /** When the threads measure: set by the main thread once warmed up. */
-        record Span(long start, long end) {
-        }
-
-        /** Shared by the threads: {@code go} starts the warm-up, {@code span} ends it. */
-        static final class Window {
-            final CountDownLatch ready;
-            final CountDownLatch go = new CountDownLatch(1);
-            volatile Span span;
-
-            Window(int threads) {
-                ready = new CountDownLatch(threads);
-            }
-        }
+    private static final class MeasuredThread extends Thread implements Worker {
 
         private final Operation operation;
         private final Window window;
@@ -111,6 +140,37 @@ public final class ClientMain {
             super(name);
             this.operation = operation;
             this.window = window;
+        }
+
+        @Override
+        public String name() {
+            return getName();
+        }
+
+        @Override
+        public boolean await(long millis) throws InterruptedException {
+            join(millis);
+            return !isAlive();
+        }
+
+        @Override
+        public Throwable failure() {
+            return failure;
+        }
+
+        @Override
+        public long ops() {
+            return ops;
+        }
+
+        @Override
+        public long measuredNanos() {
+            return measuredNanos;
+        }
+
+        @Override
+        public long allocatedBytes() {
+            return allocatedBytes;
         }
 
         @Override

@@ -104,6 +104,27 @@ public enum Workload {
         }
     },
 
+    /**
+     * Request/response on one long-lived Netty epoll channel against the echo server JVM, one request in flight: the
+     * client's event loop sends the next 64 bytes when the answer is in ({@link NettyEpoll}).
+     */
+    NETTY_EPOLL_REQUEST_RESPONSE("requests/s") {
+        @Override
+        ClientMain.Worker worker(String name, InetSocketAddress echo, InetSocketAddress silent,
+                                ClientMain.Window window) {
+            return NettyEpoll.client(name, echo, window);
+        }
+    },
+
+    /** The same, against a Netty epoll echo server in the client's JVM: both ends of the connection recorded. */
+    NETTY_EPOLL_REQUEST_RESPONSE_ONE_JVM("requests/s") {
+        @Override
+        ClientMain.Worker worker(String name, InetSocketAddress echo, InetSocketAddress silent,
+                                ClientMain.Window window) throws IOException {
+            return NettyEpoll.client(name, NettyEpoll.localEchoServer(), window);
+        }
+    },
+
     /** A read with {@code SO_TIMEOUT} 1 ms on one connection to a server that never answers: one timeout per run. */
     SOCKET_READ_TIMEOUT("timeouts/s") {
         @Override
@@ -142,8 +163,19 @@ public enum Workload {
         return unit;
     }
 
-    /** Opens what one client thread needs (its connection, for the long-lived workloads). */
-    abstract Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException;
+    /**
+     * Opens what one client thread needs (its connection, for the long-lived workloads); the workloads driven by an
+     * event loop have no such operation.
+     */
+    Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+        throw new UnsupportedOperationException(name() + " is driven by its event loop");
+    }
+
+    /** One client connection's worker, not started yet: by default a thread repeating {@link #open}'s operation. */
+    ClientMain.Worker worker(String name, InetSocketAddress echo, InetSocketAddress silent, ClientMain.Window window)
+            throws IOException {
+        return ClientMain.thread(name, open(echo, silent), window);
+    }
 
     private static Socket connectedSocket(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
