@@ -95,9 +95,6 @@ final class FailureClassifier {
             String message = failure.getMessage();
             return message != null && message.contains("refused") ? "refused" : "ConnectException: " + message;
         }
-        if (isTimeout(failure)) {
-            return "timed out";
-        }
         if (failure instanceof NoRouteToHostException) {
             return "unreachable";
         }

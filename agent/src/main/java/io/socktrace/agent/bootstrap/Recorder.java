@@ -106,12 +106,10 @@ public final class Recorder {
                 askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
     }
 
-    /** A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. */
-    void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos) {
-        connectPending(socket, transport, remote, startNanos, null);
-    }
-
-    /** The same, with the local address already bound (which the completion will not tell). */
+    /**
+     * A non-blocking or asynchronous connect started; {@link #connectFinished} or a failure follows. {@code local}
+     * is the address already bound, if known, for completions that do not tell it (Netty's).
+     */
     void connectPending(Object socket, Transport transport, InetSocketAddress remote, long startNanos,
                         InetSocketAddress local) {
         PendingConnect askedBy = askedBy(socket, transport);
@@ -164,13 +162,9 @@ public final class Recorder {
 
     void connectFailed(Object socket, InetSocketAddress remote, Transport transport, long startNanos,
                        Throwable failure) {
-        PendingConnect askedBy = socket == null ? null : askedBy(socket, transport);
+        PendingConnect askedBy = askedBy(socket, transport);
         connectFailed(endpoints.endpoint(remote, false), transport, startNanos, FailureClassifier.connectFailure(failure),
                 askedBy != null ? askedBy.stackId : stacks.capture());
-    }
-
-    void connectFailed(InetSocketAddress remote, Transport transport, long startNanos, Throwable failure) {
-        connectFailed(null, remote, transport, startNanos, failure);
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {

@@ -66,7 +66,7 @@ public final class SocketEvents {
         try {
             InetSocketAddress target = (InetSocketAddress) remote;
             if (thrown != null) {
-                r.connectFailed(target, Transport.SOCKET, startNanos, thrown);
+                r.connectFailed(socket, target, Transport.SOCKET, startNanos, thrown);
             } else {
                 r.connected(socket, Transport.SOCKET, target, localAddress(socket), localPort, startNanos);
             }
@@ -94,18 +94,25 @@ public final class SocketEvents {
             if (!(target instanceof InetSocketAddress)) {
                 return;
             }
-            InetSocketAddress inet = (InetSocketAddress) target;
-            if (thrown != null) {
-                r.connectFailed(inet, Transport.SOCKET_CHANNEL, startNanos, thrown);
-            } else if (connected) {
-                InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
-                r.connected(channel, Transport.SOCKET_CHANNEL, inet, bound == null ? null : bound.getAddress(),
-                        bound == null ? 0 : bound.getPort(), startNanos);
-            } else {
-                r.connectPending(channel, Transport.SOCKET_CHANNEL, inet, startNanos);
-            }
+            nonBlockingConnectEnd(r, channel, Transport.SOCKET_CHANNEL, (InetSocketAddress) target, local, connected,
+                    startNanos, thrown);
         } catch (Throwable error) {
             r.failed(error);
+        }
+    }
+
+    /** A connect that may complete at once or later ({@code SocketChannel}, Netty) returned or failed. */
+    private static void nonBlockingConnectEnd(Recorder r, Object connection, Transport transport,
+                                              InetSocketAddress remote, SocketAddress local, boolean connected,
+                                              long startNanos, Throwable thrown) {
+        InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+        if (thrown != null) {
+            r.connectFailed(connection, remote, transport, startNanos, thrown);
+        } else if (connected) {
+            r.connected(connection, transport, remote, bound == null ? null : bound.getAddress(),
+                    bound == null ? 0 : bound.getPort(), startNanos);
+        } else {
+            r.connectPending(connection, transport, remote, startNanos, bound);
         }
     }
 
@@ -278,7 +285,7 @@ public final class SocketEvents {
             return;
         }
         try {
-            r.connectPending(channel, Transport.ASYNC_CHANNEL, (InetSocketAddress) remote, Clock.nanos());
+            r.connectPending(channel, Transport.ASYNC_CHANNEL, (InetSocketAddress) remote, Clock.nanos(), null);
         } catch (Throwable error) {
             r.failed(error);
         }
@@ -351,18 +358,9 @@ public final class SocketEvents {
             return;
         }
         try {
-            if (!NettyChannels.isTcpStream(channel)) {
-                return;
-            }
-            InetSocketAddress target = (InetSocketAddress) remote;
-            InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
-            if (thrown != null) {
-                r.connectFailed(socket, target, Transport.NETTY_EPOLL, startNanos, thrown);
-            } else if (connected) {
-                r.connected(socket, Transport.NETTY_EPOLL, target, bound == null ? null : bound.getAddress(),
-                        bound == null ? 0 : bound.getPort(), startNanos);
-            } else {
-                r.connectPending(socket, Transport.NETTY_EPOLL, target, startNanos, bound);
+            if (NettyChannels.isTcpStream(channel)) {
+                nonBlockingConnectEnd(r, socket, Transport.NETTY_EPOLL, (InetSocketAddress) remote, local, connected,
+                        startNanos, thrown);
             }
         } catch (Throwable error) {
             r.failed(error);

@@ -45,20 +45,11 @@ final class GatedTransformer implements ClassFileTransformer {
         return ready.await(seconds, TimeUnit.SECONDS);
     }
 
-    /** A handful of {@code endsWith}, for every class an application loads. */
-    private boolean isLibraryClass(String className) {
-        for (String library : libraryNames) {
-            if (LibraryInstrumentation.isCopyOf(className, library)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-        if (className == null || (loader == null ? !internalNames.contains(className) : !isLibraryClass(className))) {
+        if (className == null || (loader == null ? !internalNames.contains(className)
+                : !LibraryInstrumentation.isCopyOfAny(className, libraryNames))) {
             return null;
         }
         try {

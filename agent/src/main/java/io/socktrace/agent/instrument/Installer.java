@@ -169,21 +169,14 @@ public final class Installer {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             String name = type.getName();
-            if (type.getClassLoader() == null ? names.contains(name) : isLibraryClass(name, libraryNames)) {
+            if (type.getClassLoader() == null ? names.contains(name)
+                    : LibraryInstrumentation.isCopyOfAny(name, libraryNames)) {
                 loaded.add(type);
             }
         }
         return loaded;
     }
 
-    private static boolean isLibraryClass(String name, List<String> libraryNames) {
-        for (String library : libraryNames) {
-            if (LibraryInstrumentation.isCopyOf(name, library)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /**
      * Removes the transformer and retransforms the instrumented classes back to the JDK's own bytes; returns

@@ -55,6 +55,16 @@ abstract class LibraryInstrumentation implements TypeInstrumentation {
         return missing;
     }
 
+    /** Whether {@code name} is one of {@code originals} or a relocated copy of one (both binary or internal form). */
+    static boolean isCopyOfAny(String name, List<String> originals) {
+        for (String original : originals) {
+            if (isCopyOf(name, original)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code name} (binary or internal form) is {@code original} or a relocated copy of it. */
     static boolean isCopyOf(String name, String original) {
         return name.endsWith(original)

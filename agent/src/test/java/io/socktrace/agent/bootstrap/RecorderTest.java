@@ -198,7 +198,7 @@ class RecorderTest {
         r.written(socket, Clock.nanos(), 10);
         r.readFailed(socket, Clock.nanos() - 1_000_000, new SocketTimeoutException("Read timed out"), 250);
         r.closing(socket);
-        r.connectFailed(OTHER, Transport.SOCKET_CHANNEL, Clock.nanos(), new ConnectException("Connection refused"));
+        r.connectFailed(new Object(), OTHER, Transport.SOCKET_CHANNEL, Clock.nanos(), new ConnectException("Connection refused"));
         assertEquals(List.of(ConnectionEvent.Kind.CONNECT, ConnectionEvent.Kind.READ_TIMEOUT,
                 ConnectionEvent.Kind.CLOSE, ConnectionEvent.Kind.CONNECT_FAILED),
                 events.stream().map(ConnectionEvent::kind).collect(java.util.stream.Collectors.toList()));
@@ -221,8 +221,8 @@ class RecorderTest {
     @Test
     void failedConnectsAreCountedByReason() {
         Recorder r = recorder(5_000_000_000L);
-        r.connectFailed(SERVER, Transport.SOCKET, Clock.nanos(), new ConnectException("Connection refused"));
-        r.connectFailed(SERVER, Transport.SOCKET, Clock.nanos(), new SocketTimeoutException("Connect timed out"));
+        r.connectFailed(new Object(), SERVER, Transport.SOCKET, Clock.nanos(), new ConnectException("Connection refused"));
+        r.connectFailed(new Object(), SERVER, Transport.SOCKET, Clock.nanos(), new SocketTimeoutException("Connect timed out"));
         EndpointSnapshot e = only(r);
         assertEquals(0, e.opened());
         assertEquals(2, e.failedConnects());
