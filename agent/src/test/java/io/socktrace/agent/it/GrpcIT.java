@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.ReportJson;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +32,7 @@ class GrpcIT {
         Path serverDir = Files.createDirectories(dir.resolve("server"));
         Path clientDir = Files.createDirectories(dir.resolve("client"));
         Path stop = dir.resolve("stop");
-        AgentRun server = AgentRun.on(javaHome, serverDir)
-                .options("report=" + serverDir.resolve("report.json") + ",format=json")
+        AgentRun server = AgentRun.on(javaHome, serverDir).json()
                 .mainClass("io.socktrace.scenario.grpc.IdleDroppingServer", stop.toString()).start();
         JsonNode clientReport;
         JsonNode serverReport;
@@ -42,18 +40,16 @@ class GrpcIT {
         try {
             port = awaitPort(server);
             AgentRun client = AgentRun.on(javaHome, clientDir)
-                    .options("report=" + clientDir.resolve("report.json") + ",format=json")
                     .mainClass("io.socktrace.scenario.grpc.IdleClient", port);
-            assertEquals(0, client.waitFor(), client.stdout() + client.stderr());
+            clientReport = client.runForJson();
             assertEquals("true", client.printed("epollAvailable"), "gRPC's own epoll loaded: " + client.stderr());
             assertEquals(3, client.stdout().lines().filter(l -> l.startsWith("answer=echo call ")).count());
-            clientReport = ReportJson.parse(Files.readString(clientDir.resolve("report.json"), StandardCharsets.UTF_8));
         } finally {
             Files.writeString(stop, "");
             server.waitFor();
         }
         assertEquals("true", server.printed("epollAvailable"));
-        serverReport = ReportJson.parse(Files.readString(serverDir.resolve("report.json"), StandardCharsets.UTF_8));
+        serverReport = server.jsonReport();
         String endpoint = "127.0.0.1:" + port;
 
         JsonNode client = ReportJson.endpoint(clientReport, endpoint, false);

@@ -8,13 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.ReportJson;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,22 +30,12 @@ class LettuceIT {
     void redisClosesIdleConnectionsAndTheWatchdogReconnects(Path javaHome, @TempDir Path dir) throws Exception {
         String redis = System.getenv("SOCKTRACE_REDIS");
         assumeTrue(redis != null && !redis.isBlank(), "SOCKTRACE_REDIS (host:port) not set");
-        Path target = Path.of(System.getProperty("socktrace.test.netty", "target"));
-        String classPath;
-        try (Stream<Path> netty = Files.list(target.resolve("netty-4.1"));
-             Stream<Path> lettuce = Files.list(target.resolve("lettuce"))) {
-            classPath = target.resolve("test-classes") + File.pathSeparator
-                    + Stream.concat(netty, lettuce).map(Path::toString).sorted()
-                    .collect(Collectors.joining(File.pathSeparator));
-        }
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
-                .command("-cp", classPath, "io.socktrace.scenario.lettuce.IdleTimeoutWatchdog", redis);
-        assertEquals(0, run.waitFor(), run.stdout() + run.stderr());
+        AgentRun run = AgentRun.on(javaHome, dir).command("-cp", AgentRun.testClassPath("netty-4.1", "lettuce"),
+                "io.socktrace.scenario.lettuce.IdleTimeoutWatchdog", redis);
+        JsonNode report = run.runForJson();
         assertEquals("true", run.printed("epollAvailable"), "Lettuce picked epoll: " + run.stderr());
         assertEquals(3, run.stdout().lines().filter("ping=PONG"::equals).count(), run.stdout());
 
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         JsonNode endpoint = ReportJson.endpoint(report, redis, false);
         assertEquals("[\"Netty epoll\"]", endpoint.get("transports").toString(), "epoll, not NIO");
         assertTrue(endpoint.get("closesByCause").get("endOfStream").asLong() >= 2,

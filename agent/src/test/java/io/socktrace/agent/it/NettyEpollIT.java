@@ -7,12 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.ReportJson;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,24 +27,12 @@ class NettyEpollIT {
         return JavaHomes.all().stream().flatMap(home -> Stream.of(Arguments.of(home, "4.1"), Arguments.of(home, "4.2")));
     }
 
-    /** The test classes and one Netty line's jars, nothing else: the scenario runs on that line alone. */
-    static String classPath(String line) throws IOException {
-        Path jars = Path.of(System.getProperty("socktrace.test.netty", "target"), "netty-" + line);
-        assertTrue(Files.isDirectory(jars), "Netty " + line + " jars not copied by the build: " + jars.toAbsolutePath());
-        String testClasses = Path.of(System.getProperty("socktrace.test.netty", "target"), "test-classes").toString();
-        try (Stream<Path> files = Files.list(jars)) {
-            return testClasses + File.pathSeparator + files.map(Path::toString).sorted()
-                    .collect(Collectors.joining(File.pathSeparator));
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("javaHomesAndNettyLines")
     void theStoryOverEpollNamesTheCodeThatDecided(Path javaHome, String line, @TempDir Path dir) throws Exception {
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
-                .command("-cp", classPath(line), "io.socktrace.scenario.netty.EpollStory");
-        assertEquals(0, run.waitFor(), run.stdout() + run.stderr());
+        AgentRun run = AgentRun.on(javaHome, dir)
+                .command("-cp", AgentRun.testClassPath("netty-" + line), "io.socktrace.scenario.netty.EpollStory");
+        JsonNode report = run.runForJson();
         assertEquals("true", run.printed("epollAvailable"), "the native transport loaded: " + run.stderr());
         assertTrue(run.printed("nettyVersion").startsWith(line + "."), run.printed("nettyVersion"));
         assertEquals("io.netty.channel.epoll.EpollEventLoop", run.printed("eventLoop"));
@@ -57,7 +40,6 @@ class NettyEpollIT {
         assertEquals("3", run.printed("timeoutCloses"));
         assertTrue(run.stderr().lines().noneMatch(l -> l.startsWith("socktrace: could not instrument")), run.stderr());
 
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
 
         String silent = "127.0.0.1:" + run.printed("silentPort");

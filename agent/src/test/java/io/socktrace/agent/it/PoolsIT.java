@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.ReportJson;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +26,8 @@ class PoolsIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void poolsThatEvictIdleConnectionsAreNamedAsTheDeciders(Path javaHome, @TempDir Path dir) throws Exception {
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
-                .mainClass("io.socktrace.scenario.pools.IdleEvictors");
-        assertEquals(0, run.waitFor(), run.stdout() + run.stderr());
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+        AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.pools.IdleEvictors");
+        JsonNode report = run.runForJson();
 
         JsonNode apache = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("apachePort"), false);
         assertEquals(2, apache.get("closesByCause").get("noError").asLong(), apache.toPrettyString());

@@ -37,16 +37,14 @@ class RecordingLifecycleIT {
     @MethodSource("javaHomes")
     void aResetReplacesTheRecordingWholeAndEveryEventIsEmittedOnce(Path javaHome, @TempDir Path dir) throws Exception {
         Path trace = dir.resolve("trace.jsonl");
-        Path json = dir.resolve("report.json");
         Path recording = dir.resolve("recording.jfr");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json,trace=" + trace)
+        AgentRun run = AgentRun.on(javaHome, dir).json().options("trace=" + trace)
                 .jvmArg("-XX:StartFlightRecording=dumponexit=true,filename=" + recording)
                 .mainClass("io.socktrace.scenario.ResetThrice");
-        assertEquals(0, run.waitFor(), run.stderr());
+        JsonNode report = run.runForJson();
         assertEquals("5", run.printed("openedAfterResets"));
         String endpoint = "127.0.0.1:" + run.printed("port");
 
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         assertEquals(5, report.get("totals").get("opened").asLong(), report.get("totals").toString());
         assertEquals(5, report.get("totals").get("accepted").asLong(), report.get("totals").toString());
         assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
@@ -87,11 +85,8 @@ class RecordingLifecycleIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void closersOfOneClassAtOneBytecodeIndexAreToldApart(Path javaHome, @TempDir Path dir) throws Exception {
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
-                .mainClass("io.socktrace.scenario.FourClosers");
-        assertEquals(0, run.waitFor(), run.stderr());
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+        AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.FourClosers");
+        JsonNode report = run.runForJson();
         JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
         assertEquals(4, client.get("closed").asLong());
 
@@ -124,17 +119,14 @@ class RecordingLifecycleIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void failuresOnTheAgentsOwnThreadsNeverReachTheApplication(Path javaHome, @TempDir Path dir) throws Exception {
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir)
-                .options("report=" + json + ",format=json,trace=" + dir.resolve("trace.jsonl"))
+        AgentRun run = AgentRun.on(javaHome, dir).json().options("trace=" + dir.resolve("trace.jsonl"))
                 .jvmArg("-Dsocktrace.test.faults=trace,build")
                 .mainClass("io.socktrace.scenario.UncaughtWatch");
-        assertEquals(0, run.waitFor(), run.stderr());
+        JsonNode report = run.runForJson();
         assertEquals(3, run.stdout().lines().filter("answer=ok"::equals).count(), run.stdout());
         assertTrue(run.stdout().lines().noneMatch(l -> l.startsWith("uncaught=")), run.stdout());
         assertTrue(run.stdout().contains("done"), run.stdout());
 
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         JsonNode places = report.get("agent").get("errorsByPlace");
         assertTrue(places.path("trace writer").asLong() >= 1, report.get("agent").toString());
         assertEquals(1, places.path("instrumentation builder").asLong(), report.get("agent").toString());
@@ -144,15 +136,12 @@ class RecordingLifecycleIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void resetsAreResetsWhicheverApiReportsThem(Path javaHome, @TempDir Path dir) throws Exception {
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json")
-                .mainClass("io.socktrace.scenario.ResetKinds");
-        assertEquals(0, run.waitFor(), run.stderr());
+        AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ResetKinds");
+        JsonNode report = run.runForJson();
         assertTrue(run.printed("channelWrite").matches("java.io.IOException: (Broken pipe|Connection reset.*)"),
                 run.stdout());
         assertTrue(run.printed("socketWrite").matches("java.net.SocketException: (Broken pipe|Connection reset).*"),
                 run.stdout());
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         for (String port : List.of(run.printed("channelPort"), run.printed("socketPort"))) {
             JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + port, false);
             assertEquals(1, client.get("closesByCause").get("reset").asLong(), client.toPrettyString());
@@ -165,14 +154,12 @@ class RecordingLifecycleIT {
     void theTraceIsNeverWrittenThroughALink(Path javaHome, @TempDir Path dir) throws Exception {
         Path target = Files.writeString(dir.resolve("someone-elses-file"), "untouched\n");
         Path link = Files.createSymbolicLink(dir.resolve("trace.jsonl"), target);
-        Path json = dir.resolve("report.json");
-        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + json + ",format=json,trace=" + link)
+        AgentRun run = AgentRun.on(javaHome, dir).json().options("trace=" + link)
                 .mainClass("io.socktrace.scenario.PlainClose");
-        assertEquals(0, run.waitFor(), run.stderr());
+        JsonNode report = run.runForJson();
         assertEquals("untouched\n", Files.readString(target));
         assertTrue(run.stderr().lines().anyMatch(l -> l.startsWith("socktrace: cannot write the event trace to " + link)),
                 run.stderr());
-        JsonNode report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
         assertEquals(3, report.get("totals").get("opened").asLong(), "recording without the trace");
     }
 }

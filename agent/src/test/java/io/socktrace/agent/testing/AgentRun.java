@@ -80,6 +80,25 @@ public final class AgentRun {
         return this;
     }
 
+    /**
+     * This module's test classes and the jars the build copied into each of {@code folders} under the build
+     * directory (the system property {@code socktrace.test.netty}): one library line alone, not the test class path.
+     */
+    public static String testClassPath(String... folders) throws IOException {
+        Path build = Path.of(System.getProperty("socktrace.test.netty", "target"));
+        List<String> entries = new ArrayList<>();
+        for (String folder : folders) {
+            Path jars = build.resolve(folder);
+            assertTrue(Files.isDirectory(jars), "jars not copied by the build: " + jars.toAbsolutePath());
+            try (java.util.stream.Stream<Path> files = Files.list(jars)) {
+                files.map(Path::toString).forEach(entries::add);
+            }
+        }
+        entries.sort(null);
+        entries.add(0, build.resolve("test-classes").toString());
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     /** Runs {@code mainClass} from this module's test classes. */
     public AgentRun mainClass(String mainClass, String... args) {
         command.add("-cp");
