@@ -161,21 +161,6 @@ public final class JdkInternals {
                 bound == null ? 0 : bound.getPort());
     }
 
-    /** An open connection's transport and addresses, as read from it. */
-    static final class OpenConnection {
-        final Transport transport;
-        final InetSocketAddress remote;
-        final InetAddress localAddress;
-        final int localPort;
-
-        OpenConnection(Transport transport, InetSocketAddress remote, InetAddress localAddress, int localPort) {
-            this.transport = transport;
-            this.remote = remote;
-            this.localAddress = localAddress;
-            this.localPort = localPort;
-        }
-    }
-
     private static final class Handles {
 
         final Class<?> nioSocketImpl = Class.forName("sun.nio.ch.NioSocketImpl", false, null);

@@ -1,7 +1,9 @@
 package io.socktrace.agent.bootstrap;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -27,6 +29,7 @@ public final class Recorder {
     private final StackCapture stacks;
     private final EventBus bus = new EventBus();
     private final ListeningSockets listening;
+    private final DescriptorsAtStart descriptorsAtStart;
     private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder untrackedConnections = new LongAdder();
     private final LongAdder untrackedCloses = new LongAdder();
@@ -39,10 +42,10 @@ public final class Recorder {
 
     /** A recording that starts with the JVM, before any connection can be open. */
     public Recorder(RecorderSettings settings) {
-        this(settings, ListeningSockets.atStartUp());
+        this(settings, ListeningSockets.atStartUp(), DescriptorsAtStart.none());
     }
 
-    private Recorder(RecorderSettings settings, ListeningSockets listening) {
+    private Recorder(RecorderSettings settings, ListeningSockets listening, DescriptorsAtStart descriptorsAtStart) {
         this.settings = settings;
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
@@ -50,14 +53,24 @@ public final class Recorder {
         this.endpoints = new EndpointRegistry(settings);
         this.stacks = new StackCapture(settings);
         this.listening = listening;
+        this.descriptorsAtStart = descriptorsAtStart;
     }
 
     /**
      * A recording that starts in a running JVM (attach, reset), where connections may be open already: reads this
-     * process's listening sockets now, to tell which of those were accepted.
+     * process's sockets now, to tell which of those were accepted, and to know Netty's native ones by descriptor.
      */
     public static Recorder whileRunning(RecorderSettings settings) {
-        return new Recorder(settings, ListeningSockets.scan());
+        List<ProcNet.Row> sockets;
+        try {
+            sockets = ProcNet.sockets();
+        } catch (IOException | RuntimeException unreadable) {
+            AgentHealth.unavailable("/proc (this process's sockets)", "whether a connection open before recording "
+                    + "was accepted or made by this JVM is unknown (such connections are grouped as made), and Netty "
+                    + "native connections open before recording are not taken in", unreadable);
+            sockets = null;
+        }
+        return new Recorder(settings, ListeningSockets.of(sockets), DescriptorsAtStart.of(sockets));
     }
 
     public RecorderSettings settings() {
@@ -218,14 +231,14 @@ public final class Recorder {
         if (record != null || overflowed || connections.full()) {
             return record;
         }
-        JdkInternals.OpenConnection open = JdkInternals.openConnection(socket);
+        OpenConnection open = JdkInternals.openConnection(socket);
         if (open == null) {
-            return null;
+            open = NettyChannels.openConnection(socket, descriptorsAtStart);
         }
-        return takeIn(socket, open);
+        return open == null ? null : takeIn(socket, open);
     }
 
-    private ConnectionRecord takeIn(Object socket, JdkInternals.OpenConnection open) {
+    private ConnectionRecord takeIn(Object socket, OpenConnection open) {
         InetSocketAddress listener = listening.listenerOf(open.localAddress, open.localPort);
         Endpoint endpoint = listener != null ? endpoints.endpoint(listener, true)
                 : endpoints.endpoint(open.remote, false);
@@ -372,7 +385,7 @@ public final class Recorder {
     /** The first close of a connection never seen in use: open since before recording, unless it never connected. */
     private ConnectionRecord closingUnseen(Object socket) {
         if (overflowed || connections.full()) {
-            JdkInternals.OpenConnection open = JdkInternals.openConnection(socket);
+            OpenConnection open = JdkInternals.openConnection(socket);
             if (open != null) {
                 untrackedCloses.increment();
             }

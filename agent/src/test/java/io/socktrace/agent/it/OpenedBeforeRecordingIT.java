@@ -41,15 +41,7 @@ class OpenedBeforeRecordingIT {
         JsonNode report;
         try {
             await(target, "ready");
-            String pid = Long.toString(target.process().pid());
-            AttachIT.Cli attach = AttachIT.cli(javaHome, "attach", pid);
-            assertEquals(0, attach.exit(), attach.err());
-            Files.writeString(go, "");
-            await(target, "done");
-            Path json = dir.resolve("report.json");
-            AttachIT.Cli written = AttachIT.cli(javaHome, "report", pid, "--format", "json", "--output", json.toString());
-            assertEquals(0, written.exit(), written.err());
-            report = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+            report = attachRunAndReport(javaHome, target, go, dir);
         } finally {
             Files.writeString(stop, "");
             target.waitFor();
@@ -94,6 +86,68 @@ class OpenedBeforeRecordingIT {
         assertEquals(1 + acceptedBefore, report.get("totals").get("openedBeforeRecording").asLong());
         assertTrue(report.get("agent").get("listeningSocketsKnown").asBoolean());
         assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+    }
+
+    static Stream<Arguments> javaHomesAndNettyLines() {
+        return JavaHomes.all().stream().flatMap(home -> Stream.of(Arguments.of(home, "4.1"), Arguments.of(home, "4.2")));
+    }
+
+    /** Netty's native sockets carry only a descriptor: taken in by it, from the kernel's list read at attach. */
+    @ParameterizedTest
+    @MethodSource("javaHomesAndNettyLines")
+    void theNettyEpollConnectionOpenAtAttachIsExplained(Path javaHome, String line, @TempDir Path dir)
+            throws Exception {
+        Path go = dir.resolve("go");
+        Path stop = dir.resolve("stop");
+        AgentRun target = AgentRun.on(javaHome, dir).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading")
+                .command("-cp", AgentRun.testClassPath("netty-" + line),
+                        "io.socktrace.scenario.netty.EpollOpenBeforeAttach", go.toString(), stop.toString())
+                .start();
+        JsonNode report;
+        try {
+            await(target, "ready");
+            assertEquals("true", target.printed("epollAvailable"), "the native transport loaded: " + target.stderr());
+            assertTrue(target.printed("nettyVersion").startsWith(line + "."), target.printed("nettyVersion"));
+            assertEquals("io.netty.channel.epoll.EpollSocketChannel", target.printed("channel"));
+            report = attachRunAndReport(javaHome, target, go, dir);
+        } finally {
+            Files.writeString(stop, "");
+            target.waitFor();
+        }
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + target.printed("port"), false);
+        assertEquals("[\"Netty epoll\"]", client.get("transports").toString());
+        assertEquals(1, client.get("openedBeforeRecording").asLong(), client.toPrettyString());
+        assertEquals(1, client.get("opened").asLong(), client.toPrettyString());
+        assertEquals(2, client.get("closed").asLong(), client.toPrettyString());
+        assertEquals(2, client.get("requestInFlightCloses").asLong(), client.toPrettyString());
+        assertEquals(1, client.get("reconnects").asLong(), client.toPrettyString());
+        assertTrue(client.get("closedBy").get("decidedBy").asText()
+                .startsWith("io.netty.handler.timeout.ReadTimeoutHandler.readTimedOut("), client.get("closedBy").toString());
+        JsonNode first = client.get("cycles").get(0);
+        assertTrue(first.get("openedBeforeRecording").asBoolean(), first.toPrettyString());
+        assertEquals(Integer.parseInt(target.printed("localPort")), first.get("localPort").asInt());
+        assertEquals("Netty epoll", first.get("transport").asText());
+        assertTrue(first.get("requestInFlight").asBoolean(), first.toPrettyString());
+
+        JsonNode accepted = ReportJson.endpoint(report, "127.0.0.1:" + target.printed("port"), true);
+        assertEquals(1, accepted.get("openedBeforeRecording").asLong(), accepted.toPrettyString());
+        assertEquals(1, accepted.get("opened").asLong(), accepted.toPrettyString());
+        assertEquals(2, accepted.get("closesByCause").get("endOfStream").asLong(), accepted.toPrettyString());
+        assertEquals("127.0.0.1:" + target.printed("localPort"), accepted.get("cycles").get(0).get("peer").asText());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+    }
+
+    /** Attaches to {@code target}, lets it go on, and once it is done reads the JSON report. */
+    private static JsonNode attachRunAndReport(Path javaHome, AgentRun target, Path go, Path dir) throws Exception {
+        String pid = Long.toString(target.process().pid());
+        AttachIT.Cli attach = AttachIT.cli(javaHome, "attach", pid);
+        assertEquals(0, attach.exit(), attach.err());
+        Files.writeString(go, "");
+        await(target, "done");
+        Path json = dir.resolve("report.json");
+        AttachIT.Cli written = AttachIT.cli(javaHome, "report", pid, "--format", "json", "--output", json.toString());
+        assertEquals(0, written.exit(), written.err());
+        return ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
     }
 
     private static void await(AgentRun run, String line) throws Exception {
