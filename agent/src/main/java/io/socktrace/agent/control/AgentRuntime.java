@@ -64,6 +64,9 @@ public final class AgentRuntime {
      * @param atStartUp from {@code premain}: Byte Buddy's transformer is then built in the background (the socket
      *                  classes, not loaded yet, wait for it), so the application starts without waiting for it
      */
+    /** How long after start-up the MBean is registered. */
+    static final long MBEAN_DELAY_MILLIS = 2_000;
+
     public static synchronized AgentRuntime start(AgentConfig config, String options, Instrumentation instrumentation,
                                                   boolean atStartUp) {
         if (current != null) {
@@ -86,13 +89,14 @@ public final class AgentRuntime {
 
     /**
      * JMX initialises the platform MBean server, a tenth of a second of CPU on a cold JVM: off the start-up path,
-     * and only once the instrumentation is in place, so that it never competes with the build the application's
-     * first socket may be waiting for.
+     * once the instrumentation is in place and {@link #MBEAN_DELAY_MILLIS} later, so that it never competes with
+     * the application's start-up, and a JVM that exits within that time (a CLI, a batch step) never pays for it.
      */
     private static void registerMBeanInBackground(AgentRuntime runtime) {
         Thread registering = AgentHealth.thread("socktrace-jmx", "JMX registration", () -> {
             try {
                 runtime.installer.awaitInstalled();
+                Thread.sleep(MBEAN_DELAY_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }

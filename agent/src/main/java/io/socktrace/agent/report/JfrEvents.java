@@ -5,6 +5,8 @@ import io.socktrace.agent.bootstrap.ConnectionListener;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,19 +16,43 @@ import jdk.jfr.Timespan;
  * Connection events as JDK Flight Recorder events ({@code socktrace.Connect}, {@code socktrace.ConnectFailed},
  * {@code socktrace.Close}, {@code socktrace.ReadTimeout}, {@code socktrace.EndOfStream}, {@code socktrace.Error}),
  * committed on the socket's own thread so that JFR records that thread's stack. The JDK's own recorder has
- * socket read and write events but none for connect or close. Costs one allocation per lifecycle event when no
- * recording is running.
+ * socket read and write events but none for connect or close.
+ *
+ * <p>Nothing of Flight Recorder is touched until it starts (at launch, by {@code jcmd JFR.start} or through its
+ * API): the first use of an event class registers it, which sets up Flight Recorder's metadata, a tenth of a second
+ * on a cold JVM that would land on the application's first connect. Until then {@link #wants} is one flag read.
  */
 public final class JfrEvents implements ConnectionListener {
 
-    /** Whether this runtime has {@code jdk.jfr} (a jlinked runtime may not). */
-    public static boolean available() {
-        return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+    private static volatile boolean flightRecorderStarted;
+    private static boolean listening;
+
+    /**
+     * Whether this runtime has {@code jdk.jfr} (a jlinked runtime may not); if so, listens for Flight Recorder
+     * starting, once per JVM.
+     */
+    public static synchronized boolean available() {
+        if (!ModuleLayer.boot().findModule("jdk.jfr").isPresent()) {
+            return false;
+        }
+        if (!listening) {
+            listening = true;
+            FlightRecorder.addListener(new FlightRecorderListener() {
+                @Override
+                public void recorderInitialized(FlightRecorder recorder) {
+                    flightRecorderStarted = true;
+                }
+            });
+        }
+        return true;
     }
 
     /** Only while a recording has the event enabled; {@code isEnabled} on a fresh event is a flag check. */
     @Override
     public boolean wants(ConnectionEvent.Kind kind) {
+        if (!flightRecorderStarted) {
+            return false;
+        }
         switch (kind) {
             case CONNECT:
             case ACCEPT:
