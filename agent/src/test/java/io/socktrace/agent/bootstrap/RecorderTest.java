@@ -98,6 +98,31 @@ class RecorderTest {
     }
 
     @Test
+    void errnoCompletionsEndConnectionsWithTheCausesTheirExceptionsWouldGive() {
+        Recorder r = recorder(5_000_000_000L);
+        Object reset = connect(r, SERVER, 40000);
+        r.written(reset, Clock.nanos(), 5);
+        r.nativeIoFailed(reset, "io_uring read", 104); // ECONNRESET
+        r.closing(reset);
+        Object pipe = connect(r, SERVER, 40001);
+        r.nativeIoFailed(pipe, "io_uring write", 32); // EPIPE
+        r.closing(pipe);
+        Object timedOut = connect(r, SERVER, 40002);
+        r.nativeIoFailed(timedOut, "io_uring read", 110); // ETIMEDOUT (keepalive): an I/O error, as epoll's
+        r.closing(timedOut);
+        Object unknown = connect(r, SERVER, 40003);
+        r.nativeIoFailed(unknown, "io_uring read", 999);
+        r.closing(unknown);
+
+        EndpointSnapshot e = only(r);
+        assertEquals(2, e.closes(CloseCause.RESET));
+        assertEquals(2, e.closes(CloseCause.IO_ERROR));
+        assertEquals("io_uring read(..) failed: Connection reset by peer (errno 104)", e.cycles()[0].errorMessage());
+        assertTrue(e.cycles()[0].requestInFlight());
+        assertEquals("io_uring read(..) failed: errno 999", e.cycles()[3].errorMessage());
+    }
+
+    @Test
     void aConnectSoonAfterACloseIsAReconnectWithItsGap() {
         Recorder r = recorder(5_000_000_000L);
         Object first = connect(r, SERVER, 40000);
