@@ -10,6 +10,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -41,6 +42,23 @@ final class FailureClassifier {
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final DeliberateSearch DELIBERATE = new DeliberateSearch();
 
+    /**
+     * Linux's errno values (the same on x86-64 and arm64) and glibc's {@code strerror} words for the ones a TCP
+     * read or write ends with; any other is reported by number.
+     */
+    private static final Map<Integer, String> ERRNO_WORDS = Map.ofEntries(
+            Map.entry(4, "Interrupted system call"),
+            Map.entry(9, "Bad file descriptor"),
+            Map.entry(12, "Cannot allocate memory"),
+            Map.entry(32, "Broken pipe"),
+            Map.entry(100, "Network is down"),
+            Map.entry(101, "Network is unreachable"),
+            Map.entry(103, "Software caused connection abort"),
+            Map.entry(104, "Connection reset by peer"),
+            Map.entry(107, "Transport endpoint is not connected"),
+            Map.entry(110, "Connection timed out"),
+            Map.entry(113, "No route to host"));
+
     private FailureClassifier() {
     }
 
@@ -69,7 +87,15 @@ final class FailureClassifier {
         if (failure.getClass().getName().equals("sun.net.ConnectionResetException")) {
             return true;
         }
-        String message = failure.getMessage();
+        return isResetMessage(failure.getMessage());
+    }
+
+    /** The close cause of an error described by {@link #describe(String, int)}: the same words decide. */
+    static CloseCause ioFailure(String description) {
+        return isResetMessage(description) ? CloseCause.RESET : CloseCause.IO_ERROR;
+    }
+
+    private static boolean isResetMessage(String message) {
         if (message == null) {
             return false;
         }
@@ -84,6 +110,18 @@ final class FailureClassifier {
     /** The report's words for an error on a connection: type and message. */
     static String describe(Throwable failure) {
         return failure.getClass().getName() + ": " + failure.getMessage();
+    }
+
+    /**
+     * The report's words for an {@code errno} that an operation completed with (io_uring's completions carry
+     * {@code -errno}, no exception): the kernel's words, as in the message of the {@code Errors$NativeIoException}
+     * Netty makes of it (whose exact form differs between Netty versions), so that {@link #ioFailure(String)} reads
+     * them as it reads an exception's message: {@code "io_uring read(..) failed: Connection reset by peer (errno
+     * 104)"}.
+     */
+    static String describe(String operation, int errno) {
+        String words = ERRNO_WORDS.get(errno);
+        return operation + "(..) failed: " + (words != null ? words + " (errno " + errno + ")" : "errno " + errno);
     }
 
     /** Why a connect failed, in a few words the report groups by. */

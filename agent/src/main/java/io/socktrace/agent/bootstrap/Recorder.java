@@ -108,7 +108,7 @@ public final class Recorder {
 
     /** Who asked for this connect on another thread, if anyone did (only Netty's channels are asked for so). */
     private PendingConnect askedBy(Object socket, Transport transport) {
-        return transport == Transport.NETTY_EPOLL ? asked.remove(socket) : null;
+        return transport == Transport.NETTY_EPOLL || transport == Transport.NETTY_IO_URING ? asked.remove(socket) : null;
     }
 
     /** A connect made by this JVM succeeded. */
@@ -343,9 +343,24 @@ public final class Recorder {
         }
     }
 
+    /**
+     * A read or write completed with {@code -errno} (io_uring's completions carry no exception): the same cause
+     * as Netty's {@code Errors$NativeIoException} for that errno would give, decided by the same words.
+     */
+    void nativeIoFailed(Object socket, String operation, int errno) {
+        ConnectionRecord record = seen(socket);
+        if (record != null) {
+            String error = FailureClassifier.describe(operation, errno);
+            failed(record, Clock.nanos(), FailureClassifier.ioFailure(error), error);
+        }
+    }
+
     private void ioFailed(ConnectionRecord record, long now, Throwable failure) {
-        String error = FailureClassifier.describe(failure);
-        record.failed(now, FailureClassifier.ioFailure(failure), error);
+        failed(record, now, FailureClassifier.ioFailure(failure), FailureClassifier.describe(failure));
+    }
+
+    private void failed(ConnectionRecord record, long now, CloseCause cause, String error) {
+        record.failed(now, cause, error);
         if (bus.wants(ConnectionEvent.Kind.ERROR)) {
             publish(ConnectionEvent.Kind.ERROR, now, record, StackTable.NO_STACK, 0, 0, error, false);
         }

@@ -369,7 +369,8 @@ public final class SocketEvents {
 
     /**
      * Netty epoll: a client {@code EpollSocketChannel} was created, on the thread that asked for the connection
-     * ({@code Bootstrap.connect} creates it there; the connect itself runs on the event loop).
+     * ({@code Bootstrap.connect} creates it there; the connect itself runs on the event loop). Also io_uring's
+     * {@code IoUringSocketChannel}, whose connection is the channel itself.
      */
     public static void nettyChannelCreated(Object socket) {
         Recorder r = recorder;
@@ -401,8 +402,9 @@ public final class SocketEvents {
     }
 
     /**
-     * Netty epoll: {@code doClose} starts. A pending connect whose promise already failed (Netty's connect timeout
-     * fails it, then closes) fails with that cause, before the socket's close would call it given up.
+     * Netty epoll: {@code doClose} starts (and io_uring's close, see {@link #nettyUringClosing}). A pending connect
+     * whose promise already failed (Netty's connect timeout fails it, then closes) fails with that cause, before
+     * the close would call it given up.
      *
      * @param connectPromise the channel's pending connect promise (a {@code java.util.concurrent.Future}), or null
      */
@@ -413,11 +415,10 @@ public final class SocketEvents {
         }
         try {
             java.util.concurrent.Future<?> promise = (java.util.concurrent.Future<?>) connectPromise;
-            if (promise.isDone() && !promise.isCancelled() && r.connecting(socket)) {
-                try {
-                    promise.get();
-                } catch (java.util.concurrent.ExecutionException failed) {
-                    r.connectPendingFailed(socket, failed.getCause());
+            if (promise.isDone() && r.connecting(socket)) {
+                Throwable failure = failureOf(promise);
+                if (failure != null) {
+                    r.connectPendingFailed(socket, failure);
                 }
             }
         } catch (Throwable error) {
@@ -442,6 +443,160 @@ public final class SocketEvents {
             }
         } catch (Throwable error) {
             r.failed(error);
+        }
+    }
+
+    // Netty io_uring (4.2's io.netty.channel.uring, the 4.1 incubator's io.netty.incubator.channel.uring): reads,
+    // writes and connects are submitted to the ring and complete later in callbacks on the event loop, which tell
+    // only a result (bytes, or -errno). The connection is identified by its channel, the one object every hook sees.
+
+    /** errno values (Linux) an io_uring read or write completes with that are no failure of the connection. */
+    private static final int EAGAIN = 11;
+    private static final int ENOBUFS = 105;
+    private static final int ECANCELED = 125;
+
+    /**
+     * Netty io_uring: the unsafe's {@code connect} returned, having submitted the connect (pending: a completion
+     * follows) or failed the promise at once.
+     */
+    public static void nettyUringConnectEnd(Object channel, SocketAddress remote, Object promise, long startNanos) {
+        Recorder r = recorder;
+        if (r == null || startNanos == 0 || channel == null || !(remote instanceof InetSocketAddress)
+                || !(promise instanceof java.util.concurrent.Future)) {
+            return;
+        }
+        try {
+            if (!NettyChannels.isTcpStream(channel)) {
+                return;
+            }
+            java.util.concurrent.Future<?> future = (java.util.concurrent.Future<?>) promise;
+            if (!future.isDone()) {
+                r.connectPending(channel, Transport.NETTY_IO_URING, (InetSocketAddress) remote, startNanos, null);
+            } else {
+                Throwable failure = failureOf(future);
+                if (failure != null) {
+                    r.connectFailed(channel, (InetSocketAddress) remote, Transport.NETTY_IO_URING, startNanos, failure);
+                }
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** Netty io_uring: a pending connect succeeded; {@code local} is the address the kernel bound. */
+    public static void nettyUringConnected(Object channel, SocketAddress local) {
+        Recorder r = recorder;
+        if (r == null || channel == null) {
+            return;
+        }
+        try {
+            InetSocketAddress bound = local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+            r.connectFinished(channel, bound == null ? null : bound.getAddress(), bound == null ? 0 : bound.getPort());
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** Netty io_uring: a pending connect failed with {@code cause} (its completion's errno, as Netty's exception). */
+    public static void nettyUringConnectFailed(Object channel, Throwable cause) {
+        Recorder r = recorder;
+        if (r == null || channel == null || cause == null) {
+            return;
+        }
+        try {
+            r.connectPendingFailed(channel, cause);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty io_uring: the unsafe's close starts, on the thread and stack that decided it. The channel's own
+     * {@code doClose} may run later (after the completions still outstanding), so this is where the close counts.
+     * A pending connect whose promise already failed (Netty's connect timeout) fails with that cause first.
+     */
+    public static void nettyUringClosing(Object channel) {
+        Recorder r = recorder;
+        if (r == null || channel == null) {
+            return;
+        }
+        try {
+            if (r.connecting(channel)) {
+                nettyClosing(channel, NettyChannels.connectPromise(channel));
+            }
+            r.closing(channel);
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** Netty io_uring: an {@code IoUringSocketChannel} was made for a connection its server channel accepted. */
+    public static void nettyUringAccepted(Object parent, Object channel) {
+        Recorder r = recorder;
+        if (r == null || parent == null || channel == null) {
+            return;
+        }
+        try {
+            InetSocketAddress listening = NettyChannels.localAddress(parent);
+            InetSocketAddress peer = NettyChannels.remoteAddress(channel);
+            if (listening != null && peer != null && NettyChannels.isTcpStream(channel)) {
+                r.accepted(channel, Transport.NETTY_IO_URING, listening, peer);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty io_uring: a read completed with {@code res} bytes, 0 at end of stream, or {@code -errno}. The hot path:
+     * called before the pipeline sees the data, so that a handler closing on it finds the read recorded.
+     */
+    public static void nettyUringReadComplete(Object channel, int res) {
+        Recorder r = recorder;
+        if (r == null) {
+            return;
+        }
+        try {
+            if (res >= 0) {
+                r.read(channel, res == 0 ? -1 : res);
+            } else if (res != -EAGAIN && res != -ECANCELED && res != -ENOBUFS) {
+                r.nativeIoFailed(channel, "io_uring read", -res); // the kernel's words, as Netty's exception has them
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /**
+     * Netty io_uring: a write completed with {@code res} bytes or {@code -errno}. The hot path. Dated by its
+     * completion: the submission is not seen, and the completion precedes any answer's.
+     */
+    public static void nettyUringWriteComplete(Object channel, int res) {
+        Recorder r = recorder;
+        if (r == null || res == 0) {
+            return;
+        }
+        try {
+            if (res > 0) {
+                r.written(channel, Clock.nanos(), res);
+            } else if (res != -EAGAIN && res != -ECANCELED) {
+                r.nativeIoFailed(channel, "io_uring write", -res);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
+    /** The cause a done promise failed with, or {@code null} if it succeeded or was cancelled. */
+    private static Throwable failureOf(java.util.concurrent.Future<?> promise) throws InterruptedException {
+        if (promise.isCancelled()) {
+            return null;
+        }
+        try {
+            promise.get();
+            return null;
+        } catch (java.util.concurrent.ExecutionException failed) {
+            return failed.getCause();
         }
     }
 }

@@ -12,7 +12,12 @@ public enum Transport {
      * Netty's native epoll transport ({@code EpollSocketChannel}, Netty 4.1 and 4.2, under any package prefix),
      * which never touches the JDK's sockets: identified by its {@code LinuxSocket}.
      */
-    NETTY_EPOLL("Netty epoll");
+    NETTY_EPOLL("Netty epoll"),
+    /**
+     * Netty's native io_uring transport ({@code IoUringSocketChannel} of 4.2, the 4.1 incubator's
+     * {@code IOUringSocketChannel}), completion-based: identified by its channel.
+     */
+    NETTY_IO_URING("Netty io_uring");
 
     private final String apiName;
 

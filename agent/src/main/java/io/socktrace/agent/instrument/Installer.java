@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.Faults;
@@ -30,7 +31,10 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class Installer {
 
-    /** Every class socktrace instruments: the JDK's, then Netty's native transport (under any package prefix). */
+    /**
+     * Every class socktrace instruments: the JDK's, then Netty's native transports (under any package prefix):
+     * epoll, io_uring of 4.2 ({@code io.netty.channel.uring}) and of the 4.1 incubator, whose names differ.
+     */
     static final List<TypeInstrumentation> INSTRUMENTATIONS = List.of(
             new NioSocketImplInstrumentation(),
             new SocketChannelImplInstrumentation(),
@@ -41,7 +45,19 @@ public final class Installer {
             new NettyEpollChannelInstrumentation(),
             new NettyEpollSocketChannelInstrumentation(),
             new NettyUnixSocketInstrumentation(),
-            new NettyFileDescriptorInstrumentation());
+            new NettyFileDescriptorInstrumentation(),
+            new NettyIoUringChannelInstrumentation("io.netty.channel.uring.AbstractIoUringChannel"),
+            new NettyIoUringUnsafeInstrumentation("io.netty.channel.uring.AbstractIoUringChannel$AbstractUringUnsafe",
+                    "close(ChannelPromise, Throwable, ClosedChannelException)", takesArguments(3)),
+            new NettyIoUringSocketChannelInstrumentation("io.netty.channel.uring.IoUringSocketChannel"),
+            NettyIoUringCompletionInstrumentation.reads42(),
+            NettyIoUringCompletionInstrumentation.writes42(),
+            new NettyIoUringChannelInstrumentation("io.netty.incubator.channel.uring.AbstractIOUringChannel"),
+            new NettyIoUringUnsafeInstrumentation(
+                    "io.netty.incubator.channel.uring.AbstractIOUringChannel$AbstractUringUnsafe",
+                    "close(ChannelPromise)", takesArguments(1)),
+            new NettyIoUringSocketChannelInstrumentation("io.netty.incubator.channel.uring.IOUringSocketChannel"),
+            NettyIoUringCompletionInstrumentation.incubator());
 
     /** JDK packages whose private fields tie a connection's layers together (see {@code JdkInternals}). */
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");

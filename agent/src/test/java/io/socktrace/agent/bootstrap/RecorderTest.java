@@ -10,8 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The recorder driven directly, with plain objects standing in for socket implementations. */
@@ -95,6 +97,37 @@ class RecorderTest {
         assertEquals(2, e.closes(CloseCause.RESET));
         assertEquals("java.net.SocketException: Connection reset", e.cycles()[1].errorMessage());
         assertFalse(CloseCause.END_OF_STREAM.closedByThisJvm());
+    }
+
+    @Test
+    void errnoCompletionsEndConnectionsWithTheCausesTheirExceptionsWouldGive() {
+        Recorder r = new Recorder(new RecorderSettings(16, 8, 64, 32, 4, 5_000_000_000L)); // keeps all 4 cycles
+        Object reset = connect(r, SERVER, 40000);
+        r.written(reset, Clock.nanos(), 5);
+        r.nativeIoFailed(reset, "io_uring read", 104); // ECONNRESET
+        r.closing(reset);
+        Object pipe = connect(r, SERVER, 40001);
+        r.nativeIoFailed(pipe, "io_uring write", 32); // EPIPE
+        r.closing(pipe);
+        Object timedOut = connect(r, SERVER, 40002);
+        r.nativeIoFailed(timedOut, "io_uring read", 110); // ETIMEDOUT (keepalive): an I/O error, as epoll's
+        r.closing(timedOut);
+        Object unknown = connect(r, SERVER, 40003);
+        r.nativeIoFailed(unknown, "io_uring read", 999);
+        r.closing(unknown);
+
+        EndpointSnapshot e = only(r);
+        assertEquals(2, e.closes(CloseCause.RESET));
+        assertEquals(2, e.closes(CloseCause.IO_ERROR));
+        Map<String, Cycle> byError = new HashMap<>();
+        for (Cycle cycle : e.cycles()) {
+            byError.put(cycle.errorMessage(), cycle);
+        }
+        assertEquals(Set.of("io_uring read(..) failed: Connection reset by peer (errno 104)",
+                "io_uring write(..) failed: Broken pipe (errno 32)",
+                "io_uring read(..) failed: Connection timed out (errno 110)",
+                "io_uring read(..) failed: errno 999"), byError.keySet());
+        assertTrue(byError.get("io_uring read(..) failed: Connection reset by peer (errno 104)").requestInFlight());
     }
 
     @Test
