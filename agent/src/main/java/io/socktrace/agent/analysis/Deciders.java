@@ -8,8 +8,9 @@ import java.util.Set;
  * Which frame of a closing (or connecting) stack decided it, as opposed to the transport plumbing that carried it
  * out. One rule for any library: going outwards from the socket, skip the JDK's socket and dispatch code, the
  * library methods that only pass the operation on (named like it: {@code close}, {@code doClose},
- * {@code invokeClose}, {@code closeQuietly}...; libraries are {@link Libraries}, which the {@code libraries} option
- * extends), and the internals of the known transports in {@link #PLUMBING} (under any relocation prefix); the
+ * {@code invokeClose}, {@code closeQuietly}..., and javac's {@code access$NNN} accessors; libraries are
+ * {@link Libraries}, which the {@code libraries} option extends), and the internals of the known transports in
+ * {@link #PLUMBING} (under any relocation prefix); the
  * first frame left decided. A library's own deciders (Netty's
  * {@code ReadTimeoutHandler}, the JDK HttpClient's pool, an evictor) are such frames, and so is the
  * application's handler that calls {@code ctx.close()}.
@@ -25,17 +26,20 @@ final class Deciders {
 
     /**
      * Internals of known transports and pools, whose frames carry a decision made further out: Netty's channels,
-     * pipelines, executors, promises and bootstrap; Apache HttpClient's pool entries (the pool manager's
-     * {@code closeIdleConnections}, the evictor's call, is the decision).
+     * pipelines, executors, promises and bootstrap; the listener of Netty's HTTP/2 handler that closes once the
+     * GOAWAY is written (gRPC's keepalive and graceful shutdowns close through it); Apache HttpClient's pool entries
+     * (the pool manager's {@code closeIdleConnections}, the evictor's call, is the decision).
      */
     private static final List<String> PLUMBING = List.of(
             "io.netty.channel.", "io.netty.util.concurrent.", "io.netty.util.internal.", "io.netty.bootstrap.",
+            "io.netty.handler.codec.http2.Http2ConnectionHandler$ClosingChannelFutureListener",
             "org.apache.http.pool.", "org.apache.http.impl.conn.CPool", "org.apache.hc.core5.pool.");
 
     /** Methods that only pass a close or a connect on. */
     private static final Set<String> PASSING_ON = Set.of(
             "close", "doClose", "close0", "doClose0", "closeInternal", "implClose", "implCloseSelectableChannel",
-            "closeSocket", "closeChannel", "closeNow", "closeQuietly", "closeForcibly", "invokeClose",
+            "closeSocket", "closeChannel", "closeNow", "closeQuietly", "closeForcibly", "forcefulClose", "invokeClose",
+            "doGracefulShutdown",
             "connect", "doConnect", "connect0", "doConnect0", "invokeConnect", "connectSocket", "doResolveAndConnect",
             "doResolveAndConnect0");
 
@@ -71,9 +75,13 @@ final class Deciders {
         return decider;
     }
 
-    /** A library's method that only passes a close or connect on; the application's own are its decisions. */
+    /**
+     * A library's method that only passes a close or connect on, or a synthetic accessor (an inner class calling
+     * its outer class's private method); the application's own are its decisions.
+     */
     private static boolean passesOn(StackTrace stack, int i, Libraries libraries) {
-        return PASSING_ON.contains(stack.methodName(i)) && libraries.contains(stack.className(i));
+        String method = stack.methodName(i);
+        return (PASSING_ON.contains(method) || method.startsWith("access$")) && libraries.contains(stack.className(i));
     }
 
     private static boolean isJdkPlumbing(String cls) {

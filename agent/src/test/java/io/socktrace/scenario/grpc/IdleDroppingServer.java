@@ -1,13 +1,10 @@
 package io.socktrace.scenario.grpc;
 
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.stub.ServerCalls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -22,19 +19,9 @@ public final class IdleDroppingServer {
         System.out.println("epollAvailable=" + Epoll.isAvailable());
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .maxConnectionIdle(500, TimeUnit.MILLISECONDS)
-                .addService(ServerServiceDefinition.builder("socktrace.Echo")
-                        .addMethod(Echo.METHOD, ServerCalls.asyncUnaryCall((request, response) -> {
-                            response.onNext("echo " + request);
-                            response.onCompleted();
-                        }))
-                        .build())
+                .addService(Echo.service())
                 .build()
                 .start();
-        System.out.println("port=" + server.getPort());
-        Path stop = Path.of(args[0]);
-        for (int i = 0; i < 1_200 && !Files.exists(stop); i++) {
-            Thread.sleep(50);
-        }
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        Echo.serveUntil(server, Path.of(args[0]));
     }
 }
