@@ -5,6 +5,7 @@ import io.socktrace.agent.config.ConfigException;
 import io.socktrace.agent.control.AgentCommands;
 import io.socktrace.agent.control.AgentRuntime;
 import io.socktrace.agent.instrument.BootstrapInjector;
+import io.socktrace.agent.instrument.WovenClassCache;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 
@@ -26,7 +27,7 @@ public final class SocktraceAgent {
     public static void agentmain(String arguments, Instrumentation instrumentation) {
         // AgentCommands.PREFIX is a constant, inlined here: AgentCommands itself loads only after the injection
         if (arguments != null && arguments.startsWith(AgentCommands.PREFIX)) {
-            if (inject(instrumentation)) {
+            if (inject(instrumentation, WovenClassCache.open(null, null))) {
                 AgentCommands.run(arguments, instrumentation);
             }
         } else {
@@ -42,11 +43,16 @@ public final class SocktraceAgent {
             System.err.println("socktrace: " + bad.getMessage() + "; socktrace is not running");
             return;
         }
-        if (!inject(instrumentation)) {
+        WovenClassCache cache = WovenClassCache.open(config.cacheDir());
+        if (!cache.usable() && config.cacheChosen()) {
+            System.err.println("socktrace: the woven-class cache " + config.cacheDir() + " cannot be used ("
+                    + cache.state() + "); the socket classes are woven at start-up instead, which costs more CPU");
+        }
+        if (!inject(instrumentation, cache)) {
             return;
         }
         try {
-            if (AgentRuntime.start(config, arguments, instrumentation, atStartUp) == null) {
+            if (AgentRuntime.start(config, arguments, instrumentation, atStartUp, cache) == null) {
                 System.err.println("socktrace: already recording in this JVM; options '" + arguments + "' ignored");
             }
         } catch (Throwable failure) {
@@ -55,14 +61,17 @@ public final class SocktraceAgent {
     }
 
     /** Puts the bootstrap classes on the bootstrap search path; first, before anything can resolve them. */
-    private static boolean inject(Instrumentation instrumentation) {
+    private static boolean inject(Instrumentation instrumentation, WovenClassCache cache) {
         try {
-            BootstrapInjector.inject(instrumentation,
-                    Path.of(SocktraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            BootstrapInjector.inject(instrumentation, agentJar(), cache);
             return true;
         } catch (Throwable failure) {
             System.err.println("socktrace: could not start (" + failure + "); the application runs without it");
             return false;
         }
+    }
+
+    private static Path agentJar() throws java.net.URISyntaxException {
+        return Path.of(SocktraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -117,6 +117,29 @@ public final class AgentConfig {
         return (Integer) values.get(Option.MAX_CONNECTIONS);
     }
 
+    /**
+     * The woven-class cache's directory, or {@code null} for none; {@code auto} is the user's cache directory.
+     * Whether it can be used is decided when it is opened.
+     */
+    public java.nio.file.Path cacheDir() {
+        String cache = (String) values.get(Option.CACHE);
+        if (cache.equals("off")) {
+            return null;
+        }
+        if (!cache.equals("auto")) {
+            return java.nio.file.Path.of(cache);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        java.nio.file.Path base = xdg != null && xdg.startsWith("/") ? java.nio.file.Path.of(xdg)
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("socktrace");
+    }
+
+    /** Whether {@link #cacheDir} was chosen by the user rather than by default (then a problem with it is said). */
+    public boolean cacheChosen() {
+        return !values.get(Option.CACHE).equals("auto");
+    }
+
     public long reconnectWindowNanos() {
         return (Long) values.get(Option.RECONNECT_WINDOW);
     }

@@ -126,6 +126,17 @@ public enum Option {
         Object parse(String value) {
             return duration(value);
         }
+    },
+    CACHE("cache", "auto", "auto|off|DIR",
+            "where the JDK's socket classes are kept as woven, so that later JVMs start without weaving them "
+                    + "(auto: $XDG_CACHE_HOME/socktrace or ~/.cache/socktrace; the directory must be the user's own)") {
+        @Override
+        Object parse(String value) {
+            if (value.isEmpty()) {
+                throw invalid(value);
+            }
+            return value;
+        }
     };
 
     private final String key;

@@ -3,6 +3,7 @@ package io.socktrace.agent.control;
 import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.config.ConfigException;
+import io.socktrace.agent.instrument.WovenClassCache;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,8 @@ public final class AgentCommands {
                 } catch (ConfigException bad) {
                     throw new CommandException(bad.getMessage());
                 }
-                AgentRuntime started = AgentRuntime.start(config, options, instrumentation, false);
+                AgentRuntime started = AgentRuntime.start(config, options, instrumentation, false,
+                        WovenClassCache.open(config.cacheDir()));
                 if (started == null) {
                     throw new CommandException("already recording");
                 }
@@ -96,6 +98,7 @@ public final class AgentCommands {
                 + "since: " + runtime.startedAt() + "\n"
                 + "options: " + runtime.effectiveOptions() + "\n"
                 + "instrumented classes: " + runtime.installer().transformed() + "\n"
+                + "woven-class cache: " + runtime.installer().cacheState() + "\n"
                 + "connections: " + t.opened() + " opened, " + t.accepted() + " accepted, "
                 + (t.openedBefore() > 0 ? t.openedBefore() + " open since before recording, " : "")
                 + t.closed() + " closed, "

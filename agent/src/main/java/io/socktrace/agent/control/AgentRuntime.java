@@ -8,6 +8,7 @@ import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.SocketEvents;
 import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.instrument.Installer;
+import io.socktrace.agent.instrument.WovenClassCache;
 import io.socktrace.agent.report.JfrEvents;
 import io.socktrace.agent.report.ReportWriter;
 import io.socktrace.agent.report.TraceWriter;
@@ -58,17 +59,18 @@ public final class AgentRuntime {
         return current;
     }
 
-    /**
-     * Starts recording; returns null if a session is already running in this JVM.
-     *
-     * @param atStartUp from {@code premain}: Byte Buddy's transformer is then built in the background (the socket
-     *                  classes, not loaded yet, wait for it), so the application starts without waiting for it
-     */
     /** How long after start-up the MBean is registered. */
     static final long MBEAN_DELAY_MILLIS = 2_000;
 
+    /**
+     * Starts recording; returns null if a session is already running in this JVM.
+     *
+     * @param atStartUp from {@code premain}: no connection can be open yet, so none is looked for
+     * @param cache     the JDK socket classes as woven on earlier runs
+     */
+
     public static synchronized AgentRuntime start(AgentConfig config, String options, Instrumentation instrumentation,
-                                                  boolean atStartUp) {
+                                                  boolean atStartUp, WovenClassCache cache) {
         if (current != null) {
             return null;
         }
@@ -79,7 +81,7 @@ public final class AgentRuntime {
             runtime.closeTrace();
             return null;
         }
-        runtime.installer.install(instrumentation, atStartUp);
+        runtime.installer.install(instrumentation, cache);
         current = runtime;
         installHooksOnce(config);
         registerMBeanInBackground(runtime);
@@ -89,13 +91,12 @@ public final class AgentRuntime {
 
     /**
      * JMX initialises the platform MBean server, a tenth of a second of CPU on a cold JVM: off the start-up path,
-     * once the instrumentation is in place and {@link #MBEAN_DELAY_MILLIS} later, so that it never competes with
+     * {@link #MBEAN_DELAY_MILLIS} after start, so that it never competes with
      * the application's start-up, and a JVM that exits within that time (a CLI, a batch step) never pays for it.
      */
     private static void registerMBeanInBackground(AgentRuntime runtime) {
         Thread registering = AgentHealth.thread("socktrace-jmx", "JMX registration", () -> {
             try {
-                runtime.installer.awaitInstalled();
                 Thread.sleep(MBEAN_DELAY_MILLIS);
             } catch (InterruptedException e) {
                 return;

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,8 +18,8 @@ import java.util.jar.JarOutputStream;
 
 /**
  * Makes the {@code bootstrap} package visible to the bootstrap class loader, which defines the JDK classes the
- * advice is woven into: its classes are copied from the agent jar into a private temporary jar that is appended
- * to the bootstrap search path.
+ * advice is woven into: its classes are copied from the agent jar into a private jar (kept in the woven-class
+ * cache, or temporary) that is appended to the bootstrap search path.
  *
  * <p><b>Note</b>: this must run before anything resolves a bootstrap class. The agent jar is also on the system
  * class path, and the system loader delegates to the bootstrap loader first, so once the jar is appended every
@@ -31,13 +33,51 @@ public final class BootstrapInjector {
     private BootstrapInjector() {
     }
 
-    /** Appends the bootstrap classes unless an earlier load of the agent (a second attach) already did. */
-    public static void inject(Instrumentation instrumentation, Path agentJar) throws IOException {
+    /**
+     * Appends the bootstrap classes unless an earlier load of the agent (a second attach) already did: from the
+     * copy kept in {@code cache} for this agent jar when there is one (made on first use), else from a private
+     * temporary copy. Copying costs a cold JVM some 60 ms of inflating and deflating.
+     */
+    public static void inject(Instrumentation instrumentation, Path agentJar, WovenClassCache cache)
+            throws IOException {
         if (isInjected()) {
             return;
         }
-        Path jar = createPrivateFile();
-        jar.toFile().deleteOnExit();
+        Path jar = cache.usable() ? kept(agentJar, cache.jarDirectory().toPath()) : null;
+        if (jar == null) {
+            jar = createPrivateFile(Path.of(System.getProperty("java.io.tmpdir")), "socktrace-bootstrap-");
+            jar.toFile().deleteOnExit();
+            copy(agentJar, jar);
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+        if (!isInjected()) {
+            throw new IOException("bootstrap classes appended from " + jar + " but not visible");
+        }
+    }
+
+    /**
+     * The bootstrap classes' jar kept in {@code dir} (this agent jar's directory of the cache, the user's own),
+     * copied there whole and renamed into place if it is not there yet; {@code null} if that fails.
+     */
+    private static Path kept(Path agentJar, Path dir) {
+        Path jar = dir.resolve("bootstrap.jar");
+        try {
+            if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+                Path partial = createPrivateFile(dir, "bootstrap.jar.");
+                try {
+                    copy(agentJar, partial);
+                    Files.move(partial, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(partial);
+                }
+            }
+            return Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS) ? jar : null;
+        } catch (IOException | RuntimeException notKept) {
+            return null;
+        }
+    }
+
+    private static void copy(Path agentJar, Path jar) throws IOException {
         String prefix = BOOTSTRAP_PACKAGE.replace('.', '/') + "/";
         int copied = 0;
         try (JarFile agent = new JarFile(agentJar.toFile());
@@ -57,10 +97,6 @@ public final class BootstrapInjector {
         if (copied == 0) {
             throw new IOException("no " + BOOTSTRAP_PACKAGE + " classes in " + agentJar);
         }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
-        if (!isInjected()) {
-            throw new IOException("bootstrap classes appended from " + jar + " but not visible");
-        }
     }
 
     /**
@@ -71,8 +107,7 @@ public final class BootstrapInjector {
      * before {@code main} instead of in the background. The name need not be secret: the file is created only if
      * it does not exist ({@code O_EXCL}), never followed through a link.
      */
-    private static Path createPrivateFile() throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    private static Path createPrivateFile(Path dir, String prefix) throws IOException {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] ownerOnly = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
@@ -80,7 +115,7 @@ public final class BootstrapInjector {
                 : new FileAttribute<?>[0];
         long unique = System.nanoTime() ^ ((long) System.identityHashCode(dir) << 32);
         for (int attempt = 0; ; attempt++) {
-            Path file = dir.resolve("socktrace-bootstrap-" + Long.toHexString(unique + attempt) + ".jar");
+            Path file = dir.resolve(prefix + Long.toHexString(unique + attempt) + ".jar");
             try {
                 return Files.createFile(file, ownerOnly);
             } catch (FileAlreadyExistsException taken) {

@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.Faults;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
@@ -48,14 +46,14 @@ public final class Installer {
             new NettyFileDescriptorInstrumentation(),
             new NettyIoUringChannelInstrumentation("io.netty.channel.uring.AbstractIoUringChannel"),
             new NettyIoUringUnsafeInstrumentation("io.netty.channel.uring.AbstractIoUringChannel$AbstractUringUnsafe",
-                    "close(ChannelPromise, Throwable, ClosedChannelException)", takesArguments(3)),
+                    "close(ChannelPromise, Throwable, ClosedChannelException)", 3),
             new NettyIoUringSocketChannelInstrumentation("io.netty.channel.uring.IoUringSocketChannel"),
             NettyIoUringCompletionInstrumentation.reads42(),
             NettyIoUringCompletionInstrumentation.writes42(),
             new NettyIoUringChannelInstrumentation("io.netty.incubator.channel.uring.AbstractIOUringChannel"),
             new NettyIoUringUnsafeInstrumentation(
                     "io.netty.incubator.channel.uring.AbstractIOUringChannel$AbstractUringUnsafe",
-                    "close(ChannelPromise)", takesArguments(1)),
+                    "close(ChannelPromise)", 1),
             new NettyIoUringSocketChannelInstrumentation("io.netty.incubator.channel.uring.IOUringSocketChannel"),
             NettyIoUringCompletionInstrumentation.incubator());
 
@@ -63,55 +61,102 @@ public final class Installer {
     private static final List<String> OPENED_PACKAGES = List.of("java.net", "sun.nio.ch", "sun.security.ssl");
 
     private final AtomicLong transformed = new AtomicLong();
+    private final AtomicLong fromCache = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastFailure;
     private volatile GatedTransformer gate;
+    private volatile WovenClassCache cache = WovenClassCache.open(null, null);
+    /** The thread filling the cache ahead of use, whose failures are the cache's, not the application's. */
+    private volatile Thread prefilling;
 
     /**
-     * Installs the instrumentation; {@link #uninstall} undoes it. With {@code inBackground}, Byte Buddy's transformer
-     * is built on a background thread and the socket classes wait for it when they load (at start-up none is loaded
-     * yet); otherwise it is built now and the already-loaded classes are retransformed before this returns.
+     * Installs the instrumentation; {@link #uninstall} undoes it. Socket classes loaded already (when attaching)
+     * are retransformed before this returns; classes loaded later wait, when they load, for Byte Buddy's
+     * transformer, which is built on a background thread: now, unless the woven-class cache holds every JDK
+     * socket class, and otherwise only when a class the cache cannot answer loads.
+     *
+     * @param cache the woven JDK classes of earlier runs (maybe one not in use)
      */
-    public void install(Instrumentation instrumentation, boolean inBackground) {
+    public void install(Instrumentation instrumentation, WovenClassCache cache) {
         openJdkInternals(instrumentation);
         Set<String> internalNames = new HashSet<>();
         List<String> libraryNames = new ArrayList<>();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
             (type.relocatable() ? libraryNames : internalNames).add(type.typeName().replace('.', '/'));
         }
-        GatedTransformer installed = new GatedTransformer(internalNames, libraryNames);
-        gate = installed;
-        instrumentation.addTransformer(installed, true);
-        Runnable build = () -> {
-            ClassFileTransformer transformer = null;
-            try {
-                transformer = build();
-            } catch (Throwable e) {
-                fail("the socket classes", e.toString());
-            } finally {
-                installed.open(transformer);
+        this.cache = cache;
+        GatedTransformer[] installed = new GatedTransformer[1];
+        // classes, not lambdas, on the start-up path: a cold JVM's first lambdas cost it milliseconds each
+        Runnable build = new Runnable() {
+            @Override
+            public void run() {
+                AgentHealth.thread("socktrace-init", "instrumentation builder", new Runnable() {
+                    @Override
+                    public void run() {
+                        buildAndOpen(installed[0], cache, internalNames);
+                    }
+                }).start();
             }
-            if (transformer != null) {
-                retransform(instrumentation); // classes loaded before the gate was in place
-            }
-            Faults.check(Faults.Fault.BUILD);
         };
-        if (inBackground && loadedTargets(instrumentation).isEmpty()) {
-            AgentHealth.thread("socktrace-init", "instrumentation builder", build).start();
-        } else {
-            try {
-                build.run();
-            } catch (Throwable error) {
-                AgentHealth.failed("instrumentation builder", error);
-            }
+        installed[0] = new GatedTransformer(internalNames, libraryNames, cache, build, transformed, fromCache);
+        gate = installed[0];
+        instrumentation.addTransformer(installed[0], true);
+        boolean cacheHoldsAll = true;
+        for (String name : internalNames) {
+            cacheHoldsAll &= cache.has(name);
+        }
+        if (!cacheHoldsAll) {
+            installed[0].startBuilding();
+        }
+        retransform(instrumentation); // classes loaded before the gate was in place: through it, now
+    }
+
+    /** Builds Byte Buddy's transformer, opens the gate, and fills the cache with the JDK classes it lacks. */
+    private void buildAndOpen(GatedTransformer installed, WovenClassCache cache, Set<String> internalNames) {
+        ClassFileTransformer transformer = null;
+        try {
+            transformer = build();
+        } catch (Throwable e) {
+            fail("the socket classes", e.toString());
+        } finally {
+            installed.open(transformer);
+        }
+        Faults.check(Faults.Fault.BUILD);
+        if (transformer != null && cache.usable()) {
+            prefill(transformer, cache, internalNames);
         }
     }
 
-    /** Waits until Byte Buddy's transformer is built, at most as long as a socket class would wait for it. */
-    public void awaitInstalled() throws InterruptedException {
-        GatedTransformer installed = gate;
-        if (installed != null) {
-            installed.awaitOpen(GatedTransformer.WAIT_SECONDS);
+    /**
+     * Weaves the JDK socket classes this JVM has not loaded (yet) from the runtime image and keeps them in the
+     * cache, so that the next JVM needs no Byte Buddy even if it uses other socket classes than this one. The
+     * JVM hands a transformer exactly these bytes when it loads such a class; if it ever did not, the entry
+     * would simply never be used.
+     */
+    private void prefill(ClassFileTransformer transformer, WovenClassCache cache, Set<String> internalNames) {
+        Module javaBase = Object.class.getModule();
+        prefilling = Thread.currentThread();
+        try {
+            for (String name : internalNames) {
+                if (cache.has(name)) {
+                    continue;
+                }
+                byte[] original;
+                try (java.io.InputStream in = javaBase.getResourceAsStream(name + ".class")) {
+                    if (in == null) {
+                        continue;
+                    }
+                    original = in.readAllBytes();
+                }
+                byte[] woven = transformer.transform(javaBase, null, name, null, null, original);
+                if (woven != null) {
+                    cache.store(name, original, woven);
+                }
+            }
+        } catch (Exception | LinkageError notKept) {
+            // the next JVM weaves what is missing
+        } finally {
+            prefilling = null;
         }
     }
 
@@ -209,6 +254,7 @@ public final class Installer {
         retransform(instrumentation);
         if (removed && failed.get() == failuresBefore) {
             transformed.set(0);
+            fromCache.set(0);
             return true;
         }
         fail("uninstall", removed ? "retransformation failed" : "the transformer was not registered");
@@ -242,9 +288,16 @@ public final class Installer {
                 + "); some connections may not be recorded or not tied to their TLS layer");
     }
 
-    /** JDK classes currently carrying socktrace's advice. */
+    /** Classes currently carrying socktrace's advice. */
     public long transformed() {
         return transformed.get();
+    }
+
+    /** The woven-class cache, in words: its directory and how many classes came from it, or why it is not used. */
+    public String cacheState() {
+        WovenClassCache current = cache;
+        return current.usable() ? current.state() + " (" + fromCache.get() + " of the " + transformed.get()
+                + " instrumented classes came from it)" : current.state();
     }
 
     /** Classes that could not be instrumented. */
@@ -259,14 +312,10 @@ public final class Installer {
     private final class Outcome extends AgentBuilder.Listener.Adapter {
 
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            transformed.incrementAndGet();
-        }
-
-        @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            fail(typeName, error.toString());
+            if (Thread.currentThread() != prefilling) {
+                fail(typeName, error.toString());
+            }
         }
     }
 }

@@ -14,54 +14,60 @@ import net.bytebuddy.asm.Advice;
  * 4.2 the result is the second argument (after the op code) and writes are taken in {@code IoUringSocketChannel}'s
  * own unsafe, which handles zero-copy sends without its superclass; in the 4.1 incubator it is the first.
  */
-final class NettyIoUringCompletionInstrumentation extends LibraryInstrumentation {
+abstract class NettyIoUringCompletionInstrumentation extends LibraryInstrumentation {
 
     private final String typeName;
-    private final List<Advised> advised;
 
-    private NettyIoUringCompletionInstrumentation(String typeName, List<Advised> advised) {
+    private NettyIoUringCompletionInstrumentation(String typeName) {
         this.typeName = typeName;
-        this.advised = advised;
     }
 
     /** 4.2: {@code AbstractIoUringStreamChannel$IoUringStreamUnsafe.readComplete0(byte, int, int, short, int)}. */
     static NettyIoUringCompletionInstrumentation reads42() {
+        // subclasses, not matchers built here: Byte Buddy's classes load only once something is woven
         return new NettyIoUringCompletionInstrumentation(
-                "io.netty.channel.uring.AbstractIoUringStreamChannel$IoUringStreamUnsafe",
-                List.of(new Advised("readComplete0(byte, int, int, short, int)",
+                "io.netty.channel.uring.AbstractIoUringStreamChannel$IoUringStreamUnsafe") {
+            @Override
+            List<Advised> advised() {
+                return List.of(new Advised("readComplete0(byte, int, int, short, int)",
                         named("readComplete0").and(takesArguments(byte.class, int.class, int.class, short.class,
-                                int.class)), ResultSecond.Read.class)));
+                                int.class)), ResultSecond.Read.class));
+            }
+        };
     }
 
     /** 4.2: {@code IoUringSocketChannel$IoUringSocketUnsafe.writeComplete0(byte, int, int, long, int)}. */
     static NettyIoUringCompletionInstrumentation writes42() {
         return new NettyIoUringCompletionInstrumentation(
-                "io.netty.channel.uring.IoUringSocketChannel$IoUringSocketUnsafe",
-                List.of(new Advised("writeComplete0(byte, int, int, long, int)",
+                "io.netty.channel.uring.IoUringSocketChannel$IoUringSocketUnsafe") {
+            @Override
+            List<Advised> advised() {
+                return List.of(new Advised("writeComplete0(byte, int, int, long, int)",
                         named("writeComplete0").and(takesArguments(byte.class, int.class, int.class, long.class,
-                                int.class)), ResultSecond.Write.class)));
+                                int.class)), ResultSecond.Write.class));
+            }
+        };
     }
 
     /** The 4.1 incubator: {@code AbstractIOUringStreamChannel$IOUringStreamUnsafe}, both {@code (int, int, int)}. */
     static NettyIoUringCompletionInstrumentation incubator() {
         return new NettyIoUringCompletionInstrumentation(
-                "io.netty.incubator.channel.uring.AbstractIOUringStreamChannel$IOUringStreamUnsafe",
-                List.of(new Advised("readComplete0(int, int, int)",
+                "io.netty.incubator.channel.uring.AbstractIOUringStreamChannel$IOUringStreamUnsafe") {
+            @Override
+            List<Advised> advised() {
+                return List.of(new Advised("readComplete0(int, int, int)",
                                 named("readComplete0").and(takesArguments(int.class, int.class, int.class)),
                                 ResultFirst.Read.class),
                         new Advised("writeComplete0(int, int, int)",
                                 named("writeComplete0").and(takesArguments(int.class, int.class, int.class)),
-                                ResultFirst.Write.class)));
+                                ResultFirst.Write.class));
+            }
+        };
     }
 
     @Override
     public String typeName() {
         return typeName;
-    }
-
-    @Override
-    List<Advised> advised() {
-        return advised;
     }
 
     static final class ResultFirst {

@@ -8,8 +8,6 @@ import io.socktrace.agent.bootstrap.SocketEvents;
 import java.net.SocketAddress;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The unsafe of Netty's io_uring channels ({@code AbstractIoUringChannel$AbstractUringUnsafe} of 4.2,
@@ -23,18 +21,18 @@ final class NettyIoUringUnsafeInstrumentation extends LibraryInstrumentation {
 
     private final String typeName;
     private final String close;
-    private final ElementMatcher<? super MethodDescription> closeMatcher;
+    private final int closeArguments;
 
     /**
-     * @param close        the close this line overrides: 4.2's {@code close(ChannelPromise, Throwable,
-     *                     ClosedChannelException)}, the incubator's {@code close(ChannelPromise)}
-     * @param closeMatcher matches it
+     * @param close          the close this line overrides: 4.2's {@code close(ChannelPromise, Throwable,
+     *                       ClosedChannelException)}, the incubator's {@code close(ChannelPromise)}
+     * @param closeArguments how many arguments it takes (a count, not a matcher: Byte Buddy loads only when
+     *                       something is woven)
      */
-    NettyIoUringUnsafeInstrumentation(String typeName, String close,
-                                      ElementMatcher<? super MethodDescription> closeMatcher) {
+    NettyIoUringUnsafeInstrumentation(String typeName, String close, int closeArguments) {
         this.typeName = typeName;
         this.close = close;
-        this.closeMatcher = closeMatcher;
+        this.closeArguments = closeArguments;
     }
 
     @Override
@@ -51,7 +49,7 @@ final class NettyIoUringUnsafeInstrumentation extends LibraryInstrumentation {
                 new Advised("fulfillConnectPromise(ChannelPromise, Throwable)",
                         named("fulfillConnectPromise").and(takesArguments(2)).and(takesArgument(1, Throwable.class)),
                         ConnectFailed.class),
-                new Advised(close, named("close").and(closeMatcher), Close.class));
+                new Advised(close, named("close").and(takesArguments(closeArguments)), Close.class));
     }
 
     static final class Connect {

@@ -197,7 +197,7 @@ class AttachIT {
     }
 
     /** {@code report PID --format json}: the report on standard output, checked against its schema. */
-    private static JsonNode report(Path javaHome, String pid) throws Exception {
+    static JsonNode report(Path javaHome, String pid) throws Exception {
         Cli json = cli(javaHome, "report", pid, "--format", "json");
         assertEquals(0, json.exit(), json.err());
         return ReportJson.parse(json.out());
@@ -213,7 +213,7 @@ class AttachIT {
         return last;
     }
 
-    private static int awaitConnections(AgentRun run, int count) throws Exception {
+    static int awaitConnections(AgentRun run, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int made;
         while ((made = connections(run)) < count) {
