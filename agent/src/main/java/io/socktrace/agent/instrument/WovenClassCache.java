@@ -61,6 +61,9 @@ public final class WovenClassCache {
             Path jarDir = root.resolve(jarId(agentJar));
             Path dir = jarDir.resolve(runtimeId());
             boolean newJar = !Files.isDirectory(jarDir, LinkOption.NOFOLLOW_LINKS);
+            if (root.getParent() != null) {
+                Files.createDirectories(root.getParent()); // ~/.cache on a fresh account
+            }
             for (Path level : new Path[] {root, jarDir, dir}) {
                 ownDirectory(level);
             }
