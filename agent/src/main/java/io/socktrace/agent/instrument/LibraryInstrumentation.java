@@ -29,6 +29,18 @@ abstract class LibraryInstrumentation implements TypeInstrumentation {
         }
     }
 
+    private final String typeName;
+
+    /** @param typeName the class's binary name before any relocation */
+    LibraryInstrumentation(String typeName) {
+        this.typeName = typeName;
+    }
+
+    @Override
+    public final String typeName() {
+        return typeName;
+    }
+
     abstract List<Advised> advised();
 
     @Override

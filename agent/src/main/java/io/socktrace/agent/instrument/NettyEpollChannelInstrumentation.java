@@ -16,9 +16,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyEpollChannelInstrumentation extends LibraryInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "io.netty.channel.epoll.AbstractEpollChannel";
+    NettyEpollChannelInstrumentation() {
+        super("io.netty.channel.epoll.AbstractEpollChannel");
     }
 
     @Override

@@ -16,9 +16,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyEpollSocketChannelInstrumentation extends LibraryInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "io.netty.channel.epoll.EpollSocketChannel";
+    NettyEpollSocketChannelInstrumentation() {
+        super("io.netty.channel.epoll.EpollSocketChannel");
     }
 
     @Override

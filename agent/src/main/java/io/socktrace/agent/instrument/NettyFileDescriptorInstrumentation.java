@@ -15,9 +15,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyFileDescriptorInstrumentation extends LibraryInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "io.netty.channel.unix.FileDescriptor";
+    NettyFileDescriptorInstrumentation() {
+        super("io.netty.channel.unix.FileDescriptor");
     }
 
     @Override

@@ -18,15 +18,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyIoUringChannelInstrumentation extends LibraryInstrumentation {
 
-    private final String typeName;
-
     NettyIoUringChannelInstrumentation(String typeName) {
-        this.typeName = typeName;
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
+        super(typeName);
     }
 
     @Override

@@ -16,10 +16,8 @@ import net.bytebuddy.asm.Advice;
  */
 abstract class NettyIoUringCompletionInstrumentation extends LibraryInstrumentation {
 
-    private final String typeName;
-
     private NettyIoUringCompletionInstrumentation(String typeName) {
-        this.typeName = typeName;
+        super(typeName);
     }
 
     /** 4.2: {@code AbstractIoUringStreamChannel$IoUringStreamUnsafe.readComplete0(byte, int, int, short, int)}. */
@@ -63,11 +61,6 @@ abstract class NettyIoUringCompletionInstrumentation extends LibraryInstrumentat
                                 ResultFirst.Write.class));
             }
         };
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
     }
 
     static final class ResultFirst {

@@ -16,15 +16,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyIoUringSocketChannelInstrumentation extends LibraryInstrumentation {
 
-    private final String typeName;
-
     NettyIoUringSocketChannelInstrumentation(String typeName) {
-        this.typeName = typeName;
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
+        super(typeName);
     }
 
     @Override

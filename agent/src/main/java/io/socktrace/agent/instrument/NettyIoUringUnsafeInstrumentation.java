@@ -19,7 +19,6 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyIoUringUnsafeInstrumentation extends LibraryInstrumentation {
 
-    private final String typeName;
     private final String close;
     private final int closeArguments;
 
@@ -30,14 +29,9 @@ final class NettyIoUringUnsafeInstrumentation extends LibraryInstrumentation {
      *                       something is woven)
      */
     NettyIoUringUnsafeInstrumentation(String typeName, String close, int closeArguments) {
-        this.typeName = typeName;
+        super(typeName);
         this.close = close;
         this.closeArguments = closeArguments;
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
     }
 
     @Override

@@ -16,9 +16,8 @@ import net.bytebuddy.asm.Advice;
  */
 final class NettyUnixSocketInstrumentation extends LibraryInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "io.netty.channel.unix.Socket";
+    NettyUnixSocketInstrumentation() {
+        super("io.netty.channel.unix.Socket");
     }
 
     @Override
