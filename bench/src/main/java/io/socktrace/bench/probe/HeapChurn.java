@@ -3,7 +3,6 @@ package io.socktrace.bench.probe;
 import io.socktrace.bench.wire.Lifetime;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ObjectName;
 
 /**
  * The retained-heap workload: {@code THREADS} threads churn connections (connect, 64-byte request/response, close;
@@ -52,8 +50,8 @@ public final class HeapChurn {
                 churner.join();
             }
             tickets.set(made.get());
-            long used = usedAfterGc();
-            long[] agent = agentObjects();
+            long used = LiveHeap.usedAfterGc();
+            long[] agent = LiveHeap.agentObjects();
             System.out.printf("HEAP connections=%d usedBytes=%d agentBytes=%d agentInstances=%d seconds=%.1f%s%n",
                     made.get(), used, agent[0], agent[1], (System.nanoTime() - started) / 1e9,
                     made.get() < target ? " incomplete" : "");
@@ -95,37 +93,5 @@ public final class HeapChurn {
                 return;
             }
         }
-    }
-
-    /** Heap in use after several full collections (until it stops shrinking, at most five). */
-    private static long usedAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(100);
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used) {
-                return Math.min(now, used);
-            }
-            used = now;
-        }
-        return used;
-    }
-
-    /** Shallow bytes and instances of live {@code io.socktrace.agent} objects, from {@code GC.class_histogram}. */
-    private static long[] agentObjects() throws Exception {
-        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        long bytes = 0;
-        long instances = 0;
-        for (String line : histogram.split("\n")) {
-            String[] columns = line.trim().split("\\s+");
-            if (columns.length >= 4 && columns[3].startsWith("io.socktrace.agent.")) {
-                instances += Long.parseLong(columns[1]);
-                bytes += Long.parseLong(columns[2]);
-            }
-        }
-        return new long[] {bytes, instances};
     }
 }

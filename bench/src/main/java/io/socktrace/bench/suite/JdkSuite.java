@@ -33,11 +33,22 @@ final class JdkSuite {
         if (options.runs("startup")) {
             new StartupBench(launcher, plan, progress).run(report);
         }
+        if (options.runs("startup") || options.runs(StartupProcessBench.ID)) {
+            new StartupProcessBench(launcher, plan, progress).run(report);
+        }
         if (options.runs("attach")) {
             new AttachBench(launcher, plan, progress).run(report);
         }
         if (options.runs("heap")) {
             new HeapBench(launcher, plan, progress).run(report);
+        }
+        boolean endpoints = options.runs("heap") || options.runs(HeldSocketsBench.ENDPOINTS);
+        boolean open = options.runs("heap") || options.runs(HeldSocketsBench.OPEN);
+        if (endpoints || open) {
+            new HeldSocketsBench(launcher, plan, progress).run(report, endpoints, open);
+        }
+        if (options.runs(JmxScrapeBench.ID)) {
+            new JmxScrapeBench(launcher, plan, progress).run(report);
         }
         if (options.runs("micro")) {
             new MicroBench(launcher, plan, progress).run(report);

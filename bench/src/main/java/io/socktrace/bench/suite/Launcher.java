@@ -109,6 +109,8 @@ final class Launcher {
                 return new RunFiles(List.of("-XX:StartFlightRecording=settings=" + resource("socket-io.jfc")
                         + ",filename=" + recording), null, recording);
             }
+            case JFR_AT_LAUNCH:
+                return new RunFiles(List.of("-XX:StartFlightRecording"), null, null);
             default:
                 return new RunFiles(List.of(), null, null);
         }

@@ -19,13 +19,21 @@ public final class SuiteMain {
     static final List<String> DEFAULT_JDKS = List.of("/usr/lib/jvm/java-17-openjdk-amd64",
             "/usr/lib/jvm/temurin-25-jdk-amd64");
     static final Set<String> SECTIONS = Set.of("throughput", "startup", "attach", "heap", "micro");
+    /** Workloads outside the throughput table, each in a section ({@code jmx-scrape} in none but the full run). */
+    static final List<String> OTHER_WORKLOADS = List.of(StartupProcessBench.ID, HeldSocketsBench.ENDPOINTS,
+            HeldSocketsBench.OPEN, JmxScrapeBench.ID);
 
     private static final String USAGE = String.join("\n",
             "usage: java -jar socktrace-bench.jar [--quick] [--jdk JAVA_HOME]... [--agent socktrace-agent.jar]",
             "                                     [--only SECTION|WORKLOAD,...] [--pairs N] [--profile-all | --no-profile]",
             "                                     [--keep]",
-            "sections: " + String.join(", ", new java.util.TreeSet<>(SECTIONS)) + "; workloads: "
+            "sections: " + String.join(", ", new java.util.TreeSet<>(SECTIONS)),
+            "throughput workloads: "
                     + String.join(", ", ThroughputBench.CASES.stream().map(ThroughputBench.Case::id).toList()),
+            "other workloads: " + StartupProcessBench.ID + " (in startup), " + HeldSocketsBench.ENDPOINTS + ", "
+                    + HeldSocketsBench.OPEN + " (in heap), " + JmxScrapeBench.ID,
+            "--quick runs every workload once, briefly; --pairs N sets the throughput rounds and the "
+                    + StartupProcessBench.ID + " rounds",
             "");
 
     private SuiteMain() {
@@ -133,7 +141,7 @@ public final class SuiteMain {
                 throw new IllegalArgumentException("no agent jar at " + agent.toAbsolutePath() + " (build it first)");
             }
             for (String name : only) {
-                boolean known = SECTIONS.contains(name)
+                boolean known = SECTIONS.contains(name) || OTHER_WORKLOADS.contains(name)
                         || ThroughputBench.CASES.stream().anyMatch(c -> c.id().equals(name));
                 if (!known) {
                     throw new IllegalArgumentException("unknown section or workload '" + name + "'");

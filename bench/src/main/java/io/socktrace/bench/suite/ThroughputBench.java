@@ -41,13 +41,21 @@ final class ThroughputBench {
             new Case("netty-epoll-rr-1jvm", "1. request/response, Netty " + NettyEpoll.version()
                     + " epoll, both ends in the client JVM", Workload.NETTY_EPOLL_REQUEST_RESPONSE_ONE_JVM, 1,
                     Double.NaN, false, false),
-            new Case("socket-churn", "2. churn, Socket, 1 thread", Workload.SOCKET_CHURN, 1, 0.90, true, true),
-            new Case("socket-churn-x8", "2. churn, Socket, 8 threads", Workload.SOCKET_CHURN, 8, 0.90, false,
+            // both ends recorded: the server thread's accepted socket too
+            new Case("socket-rr-1jvm", "1. request/response, Socket, both ends in the client JVM",
+                    Workload.SOCKET_REQUEST_RESPONSE_ONE_JVM, 1, 0.98, false, false),
+            new Case("socket-churn", "2. churn, Socket, 1 thread", Workload.SOCKET_CHURN, 1, 0.95, true, true),
+            new Case("socket-churn-x8", "2. churn, Socket, 8 threads", Workload.SOCKET_CHURN, 8, 0.95, false,
                     false),
-            new Case("channel-churn", "2. churn, SocketChannel, 1 thread", Workload.CHANNEL_CHURN, 1, 0.90, true,
+            new Case("channel-churn", "2. churn, SocketChannel, 1 thread", Workload.CHANNEL_CHURN, 1, 0.95, true,
                     true),
-            new Case("channel-churn-x8", "2. churn, SocketChannel, 8 threads", Workload.CHANNEL_CHURN, 8, 0.90,
+            new Case("channel-churn-x8", "2. churn, SocketChannel, 8 threads", Workload.CHANNEL_CHURN, 8, 0.95,
                     false, false),
+            // the server in the client JVM, a new thread per accepted connection: connect, accept, both closes
+            new Case("socket-churn-1jvm", "2. churn, Socket, 1 thread, both ends in the client JVM"
+                    + " (a server thread per connection)", Workload.SOCKET_CHURN_ONE_JVM, 1, 0.95, false, false),
+            new Case("socket-churn-1jvm-x8", "2. churn, Socket, 8 threads, both ends in the client JVM"
+                    + " (a server thread per connection)", Workload.SOCKET_CHURN_ONE_JVM, 8, 0.95, false, false),
             new Case("socket-timeout", "3. read timeouts, Socket, SO_TIMEOUT 1 ms", Workload.SOCKET_READ_TIMEOUT, 1,
                     0.90, false, false));
 

@@ -81,6 +81,28 @@ public enum Workload {
         }
     },
 
+    /**
+     * {@link #SOCKET_REQUEST_RESPONSE} against a server thread in the client JVM ({@link LocalEchoServer}): both ends
+     * of the connection recorded, twice the hooked calls per round trip.
+     */
+    SOCKET_REQUEST_RESPONSE_ONE_JVM("requests/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+            return SOCKET_REQUEST_RESPONSE.open(LocalEchoServer.address(), silent);
+        }
+    },
+
+    /**
+     * {@link #SOCKET_CHURN} against the accept loop in the client JVM that starts a thread per connection
+     * ({@link LocalEchoServer}): the connect, the accept and both closes recorded.
+     */
+    SOCKET_CHURN_ONE_JVM("connections/s") {
+        @Override
+        Operation open(InetSocketAddress echo, InetSocketAddress silent) throws IOException {
+            return SOCKET_CHURN.open(LocalEchoServer.address(), silent);
+        }
+    },
+
     /** Connect, one request/response, close, with a blocking {@code SocketChannel}. */
     CHANNEL_CHURN("connections/s") {
         @Override
