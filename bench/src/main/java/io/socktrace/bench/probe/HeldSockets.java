@@ -6,9 +6,9 @@ import java.net.Socket;
 import java.util.List;
 
 /**
- * The per-socket heap workloads, both ends of every connection in this JVM. After one warm connection and until
- * the JVM has run {@link #SETTLE_MILLIS} (the agent registers its MBean 2 s after start; that heap must fall before
- * the first measurement, not between the two), it measures the heap in use after full collections, then:
+ * The per-socket heap workloads, both ends of every connection in this JVM. After one warm connection and, with
+ * the agent, once its MBean is registered (its last start-up work, whose heap must fall before the first
+ * measurement, not between the two), it measures the heap in use after full collections, then:
  * <ul>
  *   <li>{@code endpoints N}: opens N listeners on ephemeral ports, connects once to each and accepts (N client and
  *       N accepted endpoints), closes them all, and measures again: what the agent keeps per endpoint at rest;</li>
@@ -21,8 +21,6 @@ import java.util.List;
  * <p>Usage: {@code HeldSockets endpoints|open N MAX_SECONDS}.
  */
 public final class HeldSockets {
-
-    static final long SETTLE_MILLIS = 3_000;
 
     private HeldSockets() {
     }
@@ -58,19 +56,15 @@ public final class HeldSockets {
     }
 
     /**
-     * Waits until the JVM has run {@link #SETTLE_MILLIS} and, with the agent, until its MBean is registered (2 s
-     * after its instrumentation is in place, later than 3 s into a JVM on a busy machine), so that no start-up
-     * work of the agent falls between the two measurements.
+     * With the agent, waits until its MBean is registered (2 s after its instrumentation is in place, the last of
+     * its start-up work), so that none of that falls between the two measurements. Without it there is nothing to
+     * wait for: each run's share is its own growth.
      */
     static void settle() throws Exception {
         boolean agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .anyMatch(a -> a.startsWith("-javaagent:"));
         if (agent) {
             JmxScrape.awaitMBean(ManagementFactory.getPlatformMBeanServer());
-        }
-        long left = SETTLE_MILLIS - ManagementFactory.getRuntimeMXBean().getUptime();
-        if (left > 0) {
-            Thread.sleep(left);
         }
     }
 }
