@@ -10,8 +10,12 @@ public final class ConnectionRecord {
     final long id;
     final Transport transport;
     final Endpoint endpoint;
-    /** For accepted connections, the client; otherwise {@code null}. Formatted only when reported. */
-    final java.net.InetSocketAddress peer;
+    /**
+     * For accepted connections, the client's address (the socket's own object: no copy per connection) and port;
+     * otherwise {@code null} and 0. Formatted only when reported.
+     */
+    final java.net.InetAddress peerAddress;
+    final int peerPort;
     final java.net.InetAddress localAddress;
     final int localPort;
     final long connectStartNanos;
@@ -43,9 +47,8 @@ public final class ConnectionRecord {
     /** For asynchronous channels: when the current read was initiated, and its timeout. */
     volatile long asyncReadStartNanos;
     volatile int asyncReadTimeoutMillis;
-    volatile long errorNanos;
-    volatile CloseCause errorCause;
-    volatile String errorMessage;
+    /** The last I/O error, or {@code null}: one object, so that its time, cause and message always agree. */
+    volatile Failure failure;
 
     ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
                      java.net.InetAddress localAddress, int localPort,
@@ -70,7 +73,8 @@ public final class ConnectionRecord {
         this.id = id;
         this.transport = transport;
         this.endpoint = endpoint;
-        this.peer = peer;
+        this.peerAddress = peer == null ? null : peer.getAddress();
+        this.peerPort = peer == null ? 0 : peer.getPort();
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.connectStartNanos = connectStartNanos;
@@ -113,10 +117,9 @@ public final class ConnectionRecord {
         timeoutNanos = now;
     }
 
+    /** Allocates, as the failure path does already (the exception, its description); reads and writes never do. */
     void failed(long now, CloseCause cause, String message) {
-        errorCause = cause;
-        errorMessage = message;
-        errorNanos = now;
+        failure = new Failure(now, cause, message);
     }
 
     /**
@@ -127,13 +130,14 @@ public final class ConnectionRecord {
         long lastRead = lastReadNanos;
         long timeout = timeoutNanos > lastRead ? timeoutNanos : 0;
         long eof = eofNanos;
-        long error = errorNanos > lastRead ? errorNanos : 0;
+        Failure failed = failure;
+        long error = failed != null && failed.nanos > lastRead ? failed.nanos : 0;
         long latest = Math.max(timeout, Math.max(eof, error));
         if (latest == 0) {
             return CloseCause.NO_ERROR;
         }
         if (latest == error) {
-            return errorCause;
+            return failed.cause;
         }
         return latest == eof ? CloseCause.END_OF_STREAM : CloseCause.READ_TIMEOUT;
     }
@@ -143,7 +147,7 @@ public final class ConnectionRecord {
             case READ_TIMEOUT: return timeoutNanos;
             case END_OF_STREAM: return eofNanos;
             case RESET:
-            case IO_ERROR: return errorNanos;
+            case IO_ERROR: return failure == null ? 0 : failure.nanos;
             default: return 0;
         }
     }
@@ -157,14 +161,14 @@ public final class ConnectionRecord {
         if (closingInFlight != 0) {
             return closingInFlight > 0;
         }
-        long request = peer == null ? lastWriteNanos : lastReadNanos;
-        long answer = peer == null ? lastReadNanos : lastWriteNanos;
+        long request = peerAddress == null ? lastWriteNanos : lastReadNanos;
+        long answer = peerAddress == null ? lastReadNanos : lastWriteNanos;
         return request != 0 && request > answer;
     }
 
     /** When the request in flight was sent (or, accepted, received). */
     long requestNanos() {
-        return peer == null ? lastWriteNanos : lastReadNanos;
+        return peerAddress == null ? lastWriteNanos : lastReadNanos;
     }
 
     /** A layer above (TLS) starts closing: freeze what was in flight before its own protocol traffic. */
@@ -172,6 +176,24 @@ public final class ConnectionRecord {
         if (closingInFlight == 0) {
             closingRequestNanos = requestNanos();
             closingInFlight = requestInFlight() ? 1 : -1;
+        }
+    }
+
+    /** The last error message, or {@code null}. */
+    String errorMessage() {
+        Failure failed = failure;
+        return failed == null ? null : failed.message;
+    }
+
+    static final class Failure {
+        final long nanos;
+        final CloseCause cause;
+        final String message;
+
+        Failure(long nanos, CloseCause cause, String message) {
+            this.nanos = nanos;
+            this.cause = cause;
+            this.message = message;
         }
     }
 }

@@ -10,7 +10,8 @@ public final class Cycle {
     private final long id;
     private final Transport transport;
     private final boolean tls;
-    private final java.net.InetSocketAddress peer;
+    private final java.net.InetAddress peerAddress;
+    private final int peerPort;
     private final java.net.InetAddress localAddress;
     private final int localPort;
     private final boolean openedBeforeRecording;
@@ -37,7 +38,8 @@ public final class Cycle {
         this.id = c.id;
         this.transport = c.transport;
         this.tls = c.tls;
-        this.peer = c.peer;
+        this.peerAddress = c.peerAddress;
+        this.peerPort = c.peerPort;
         this.localAddress = c.localAddress;
         this.localPort = c.localPort;
         this.openedBeforeRecording = c.openedBeforeRecording;
@@ -51,7 +53,7 @@ public final class Cycle {
         this.causeMicros = micros(c.causeNanos(cause));
         this.timeoutMillis = cause == CloseCause.READ_TIMEOUT ? c.timeoutMillis : 0;
         this.timeoutBlockedMicros = cause == CloseCause.READ_TIMEOUT ? c.timeoutBlockedNanos / 1_000 : 0;
-        this.errorMessage = cause == CloseCause.RESET || cause == CloseCause.IO_ERROR ? c.errorMessage : null;
+        this.errorMessage = cause == CloseCause.RESET || cause == CloseCause.IO_ERROR ? c.errorMessage() : null;
         this.requestInFlight = c.requestInFlight();
         this.closedMicros = micros(closedNanos);
         this.closeThread = closeThread;
@@ -79,7 +81,7 @@ public final class Cycle {
 
     /** For an accepted connection, the client's {@code address:port}; otherwise {@code null}. */
     public String peer() {
-        return peer == null ? null : Endpoint.of(peer).key();
+        return peerAddress == null ? null : Endpoint.of(new java.net.InetSocketAddress(peerAddress, peerPort)).key();
     }
 
     public String localAddress() {

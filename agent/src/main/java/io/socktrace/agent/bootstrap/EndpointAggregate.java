@@ -29,31 +29,32 @@ final class EndpointAggregate {
     private long failedConnects;
     private long requestInFlightCloses;
     private long tlsCloses;
-    private final EnumMap<Transport, Long> openedByTransport = new EnumMap<>(Transport.class);
+    // counts are created on first use: most endpoints never see most kinds of event
+    private Map<Transport, Long> openedByTransport;
     private long firstNanos;
     private long lastNanos;
-    private final EnumMap<CloseCause, Long> closesByCause = new EnumMap<>(CloseCause.class);
-    private final Map<String, Long> failuresByReason = new LinkedHashMap<>();
-    private final Map<Integer, Long> closeStacks = new HashMap<>();
-    private final Map<Integer, Long> reconnectStacks = new HashMap<>();
-    private final Map<Integer, Long> failedConnectStacks = new HashMap<>();
-    private final Map<Integer, Long> timeoutSettings = new HashMap<>();
+    private Map<CloseCause, Long> closesByCause;
+    private Map<String, Long> failuresByReason;
+    private Map<Integer, Long> closeStacks;
+    private Map<Integer, Long> reconnectStacks;
+    private Map<Integer, Long> failedConnectStacks;
+    private Map<Integer, Long> timeoutSettings;
     private final RecentValues lifetimes = new RecentValues(SAMPLES);
     private final RecentValues gaps = new RecentValues(SAMPLES);
     private final RecentValues closeDelays = new RecentValues(SAMPLES);
     private final RecentValues inFlightAges = new RecentValues(SAMPLES);
-    private final ArrayDeque<Cycle> cycles;
+    /** The last {@code cycleCapacity} closes; grows as needed rather than sized up front. */
+    private final ArrayDeque<Cycle> cycles = new ArrayDeque<>(1);
     /** Closes not yet followed by a new connection (a pool may close several before reopening). */
     static final int UNPAIRED_CLOSES = 256;
 
     /** Closes not yet followed by a new connection, newest last. */
-    private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>();
+    private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>(1);
     private long cyclesDropped;
 
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
         this.endpoint = endpoint;
         this.cycleCapacity = cycleCapacity;
-        this.cycles = new ArrayDeque<>(cycleCapacity);
         this.reconnectWindowNanos = reconnectWindowNanos;
     }
 
@@ -63,7 +64,7 @@ final class EndpointAggregate {
 
     synchronized void opened(ConnectionRecord record) {
         opened++;
-        add(openedByTransport, record.transport);
+        openedByTransport = add(openedByTransport, record.transport);
         touch(record.connectStartNanos);
         PendingClose replaced = pairWithClose(record.connectStartNanos);
         if (replaced != null) {
@@ -72,7 +73,7 @@ final class EndpointAggregate {
             replaced.cycle.reopenedGapMicros = gap / 1_000;
             reconnects++;
             gaps.add(gap / 1_000);
-            increment(reconnectStacks, record.connectStackId);
+            reconnectStacks = increment(reconnectStacks, record.connectStackId);
         }
     }
 
@@ -85,14 +86,14 @@ final class EndpointAggregate {
     synchronized void connectFailed(long startNanos, String reason, int stackId) {
         failedConnects++;
         touch(startNanos);
-        add(failuresByReason, reason);
-        increment(failedConnectStacks, stackId);
+        failuresByReason = add(failuresByReason, reason);
+        failedConnectStacks = increment(failedConnectStacks, stackId);
     }
 
     synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos) {
         closed++;
         touch(closedNanos);
-        add(closesByCause, cycle.cause());
+        closesByCause = add(closesByCause, cycle.cause());
         if (cycle.tls()) {
             tlsCloses++;
         }
@@ -102,7 +103,7 @@ final class EndpointAggregate {
             inFlightAges.add((closedNanos - requested) / 1_000);
         }
         if (cycle.cause() == CloseCause.READ_TIMEOUT) {
-            add(timeoutSettings, cycle.timeoutMillis());
+            timeoutSettings = add(timeoutSettings, cycle.timeoutMillis());
         }
         if (causeNanos != 0) {
             closeDelays.add(Math.max(0, closedNanos - causeNanos) / 1_000);
@@ -110,7 +111,7 @@ final class EndpointAggregate {
         if (!cycle.openedBeforeRecording()) {
             lifetimes.add(cycle.lifetimeMicros());
         }
-        increment(closeStacks, cycle.closeStackId());
+        closeStacks = increment(closeStacks, cycle.closeStackId());
         if (cycles.size() == cycleCapacity) {
             cycles.removeFirst();
             cyclesDropped++;
@@ -142,24 +143,61 @@ final class EndpointAggregate {
         lastNanos = Math.max(lastNanos, nanos);
     }
 
-    private static void increment(Map<Integer, Long> counts, int stackId) {
-        boolean kept = stackId == StackTable.NOT_SAMPLED || counts.containsKey(stackId)
+    private static Map<Integer, Long> increment(Map<Integer, Long> counts, int stackId) {
+        boolean kept = counts == null || stackId == StackTable.NOT_SAMPLED || counts.containsKey(stackId)
                 || counts.size() < STACKS_PER_ROLE;
-        add(counts, kept ? stackId : StackTable.NO_STACK);
+        return add(counts, kept ? stackId : StackTable.NO_STACK);
     }
 
-    /** {@code counts[key]++}, spelled out: no lambdas (and so no bootstrap methods) on the socket path. */
-    private static <K> void add(Map<K, Long> counts, K key) {
+    /**
+     * {@code counts[key]++}, spelled out: no lambdas (and so no bootstrap methods) on the socket path. Creates the
+     * map on first use, small and in insertion order; returns it.
+     */
+    private static <K> Map<K, Long> add(Map<K, Long> counts, K key) {
+        if (counts == null) {
+            counts = new LinkedHashMap<>(4);
+        }
         Long count = counts.get(key);
         counts.put(key, count == null ? 1L : count + 1);
+        return counts;
+    }
+
+    private static <K extends Enum<K>> EnumMap<K, Long> enumCopy(Class<K> type, Map<K, Long> counts) {
+        EnumMap<K, Long> copy = new EnumMap<>(type);
+        if (counts != null) {
+            copy.putAll(counts);
+        }
+        return copy;
+    }
+
+    private static <K> Map<K, Long> copy(Map<K, Long> counts) {
+        return counts == null ? new HashMap<>() : new HashMap<>(counts);
+    }
+
+    private static <K> Map<K, Long> ordered(Map<K, Long> counts) {
+        return counts == null ? new LinkedHashMap<>() : new LinkedHashMap<>(counts);
+    }
+
+    private static final long[] NO_SAMPLES = {};
+    private static final Cycle[] NO_CYCLES = {};
+
+    /**
+     * The counters alone, for scrapes ({@code Totals}, JMX): no counts by key, no samples, no cycles, so that the
+     * lock is held only for copying a few longs. Not for reports.
+     */
+    synchronized EndpointSnapshot counters(int openNow) {
+        return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
+                requestInFlightCloses, tlsCloses, Map.of(), Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
+                Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), NO_SAMPLES, NO_SAMPLES, NO_SAMPLES,
+                NO_SAMPLES, NO_CYCLES, cyclesDropped);
     }
 
     synchronized EndpointSnapshot snapshot(int openNow) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
-                requestInFlightCloses, tlsCloses, new EnumMap<>(openedByTransport), Clock.epochMicros(firstNanos),
-                Clock.epochMicros(lastNanos),
-                new EnumMap<>(closesByCause), new LinkedHashMap<>(failuresByReason), new HashMap<>(closeStacks),
-                new HashMap<>(reconnectStacks), new HashMap<>(failedConnectStacks), new HashMap<>(timeoutSettings),
+                requestInFlightCloses, tlsCloses, enumCopy(Transport.class, openedByTransport),
+                Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
+                enumCopy(CloseCause.class, closesByCause), ordered(failuresByReason), copy(closeStacks),
+                copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
                 cycles.toArray(new Cycle[0]), cyclesDropped);
     }

@@ -1,5 +1,7 @@
 package io.socktrace.agent.bootstrap;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +25,7 @@ final class EndpointRegistry {
     private final EndpointAggregate otherEndpoints;
     private final ConcurrentHashMap<InetSocketAddress, Endpoint> remoteCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, Endpoint> listeningCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, InetAddress> addresses = new ConcurrentHashMap<>();
     private final LongAdder lumped = new LongAdder();
 
     EndpointRegistry(RecorderSettings settings) {
@@ -41,6 +44,25 @@ final class EndpointRegistry {
             }
         }
         return endpoint;
+    }
+
+    /**
+     * One shared object per local address (within the endpoint cap), so that connections and their cycles do not
+     * each keep the copy the JDK makes per socket; {@code address} itself beyond the cap, or with an IPv6 scope
+     * (which {@code equals} ignores).
+     */
+    InetAddress address(InetAddress address) {
+        if (address == null || address instanceof Inet6Address && ((Inet6Address) address).getScopeId() != 0) {
+            return address;
+        }
+        InetAddress shared = addresses.get(address);
+        if (shared != null) {
+            return shared;
+        }
+        if (addresses.size() < settings.maxEndpoints()) {
+            addresses.putIfAbsent(address, address);
+        }
+        return address;
     }
 
     /** The aggregate a new connection (or attempt) counts in; counts those beyond the endpoint cap, once each. */
@@ -76,7 +98,16 @@ final class EndpointRegistry {
     }
 
     /** Copies of every aggregate in endpoint order, with the open connections counted in each. */
-    List<EndpointSnapshot> snapshots(List<ConnectionRecord> open) {
+    List<EndpointSnapshot> snapshots(Iterable<ConnectionRecord> open) {
+        return copies(open, false);
+    }
+
+    /** The same, counters only ({@link EndpointAggregate#counters}). */
+    List<EndpointSnapshot> counters(Iterable<ConnectionRecord> open) {
+        return copies(open, true);
+    }
+
+    private List<EndpointSnapshot> copies(Iterable<ConnectionRecord> open, boolean countersOnly) {
         Map<Endpoint, Integer> openBy = new java.util.HashMap<>();
         for (ConnectionRecord record : open) {
             Endpoint endpoint = endpoints.containsKey(record.endpoint) ? record.endpoint : OTHER_ENDPOINTS;
@@ -84,14 +115,20 @@ final class EndpointRegistry {
         }
         List<EndpointSnapshot> snapshots = new ArrayList<>();
         for (EndpointAggregate aggregate : endpoints.values()) {
-            snapshots.add(aggregate.snapshot(openBy.getOrDefault(aggregate.endpoint(), 0)));
+            snapshots.add(copy(aggregate, openBy, countersOnly));
         }
-        EndpointSnapshot other = otherEndpoints.snapshot(openBy.getOrDefault(OTHER_ENDPOINTS, 0));
+        EndpointSnapshot other = copy(otherEndpoints, openBy, countersOnly);
         if (other.opened() + other.openedBefore() + other.failedConnects() > 0) {
             snapshots.add(other);
         }
         snapshots.sort(Comparator.comparing(s -> s.endpoint().toString()));
         return snapshots;
+    }
+
+    private static EndpointSnapshot copy(EndpointAggregate aggregate, Map<Endpoint, Integer> openBy,
+                                         boolean countersOnly) {
+        int openNow = openBy.getOrDefault(aggregate.endpoint(), 0);
+        return countersOnly ? aggregate.counters(openNow) : aggregate.snapshot(openNow);
     }
 
     /** Connections to endpoints beyond the cap. */

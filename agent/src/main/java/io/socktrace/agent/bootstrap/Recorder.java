@@ -91,7 +91,9 @@ public final class Recorder {
                          long durationNanos, int timeoutMillis, String detail, boolean requestInFlight) {
         bus.publish(new ConnectionEvent(kind, Clock.epochMicros(nanos), record.endpoint.key(),
                 record.endpoint.accepted(), record.transport.apiName(), record.localPort,
-                record.peer == null ? null : Endpoint.of(record.peer).key(), threadName(), stacks.stack(stackId),
+                record.peerAddress == null ? null
+                        : Endpoint.of(new InetSocketAddress(record.peerAddress, record.peerPort)).key(),
+                threadName(), stacks.stack(stackId),
                 durationNanos < 0 ? -1 : durationNanos / 1_000, timeoutMillis, detail, requestInFlight));
     }
 
@@ -205,7 +207,7 @@ public final class Recorder {
         Faults.check(Faults.Fault.RECORD);
         foldCollected();
         ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
-                local, localPort, startNanos, Clock.nanos(), stackId, thread);
+                endpoints.address(local), localPort, startNanos, Clock.nanos(), stackId, thread);
         if (!connections.add(socket, record)) {
             untracked();
         }
@@ -243,7 +245,8 @@ public final class Recorder {
         Endpoint endpoint = listener != null ? endpoints.endpoint(listener, true)
                 : endpoints.endpoint(open.remote, false);
         ConnectionRecord fresh = ConnectionRecord.openedBefore(connectionIds.incrementAndGet(), open.transport,
-                endpoint, listener != null ? open.remote : null, open.localAddress, open.localPort, Clock.nanos());
+                endpoint, listener != null ? open.remote : null, endpoints.address(open.localAddress), open.localPort,
+                Clock.nanos());
         ConnectionRecord record = connections.addIfAbsent(socket, fresh);
         if (record == fresh) {
             endpoints.opening(endpoint).seenOpen(record);
@@ -446,6 +449,16 @@ public final class Recorder {
     /** Counts a failure inside the agent; it is reported, never thrown into the application. */
     public void failed(Throwable error) {
         AgentHealth.failed("recording", error);
+    }
+
+    /**
+     * Each endpoint's counters (opened, closed, open, reconnects...), without what only a report shows (counts by
+     * key, samples, cycles, stacks): what a scrape such as JMX reads, holding each endpoint's lock only to copy a
+     * few longs. Recording carries on.
+     */
+    public List<EndpointSnapshot> counters() {
+        foldCollected();
+        return endpoints.counters(connections.openRecords());
     }
 
     /** A consistent copy of everything recorded so far; recording carries on. */

@@ -1,6 +1,8 @@
 package io.socktrace.agent.control;
 
 import io.socktrace.agent.analysis.Totals;
+import io.socktrace.agent.bootstrap.AgentHealth;
+import io.socktrace.agent.bootstrap.Recorder;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 
@@ -42,8 +44,26 @@ final class RecorderMBean implements SocktraceMXBean {
         }
     }
 
-    private Totals totals() {
-        return Totals.of(runtime.recorder().snapshot().endpoints());
+    /** How long one copy of the counters serves: a JMX client reads the attributes one getter at a time. */
+    private static final long SCRAPE_NANOS = 200_000_000L;
+
+    private Scrape last;
+
+    /**
+     * The totals of one scrape: the recorder's counters alone ({@link Recorder#counters}, no samples or cycles
+     * copied), copied at most once per {@link #SCRAPE_NANOS} of one recording, so that the getters of one scrape
+     * share one copy and agree with each other.
+     */
+    private synchronized Totals totals() {
+        Recorder recorder = runtime.recorder();
+        long now = System.nanoTime();
+        if (last == null || last.recorder != recorder || now - last.nanos > SCRAPE_NANOS) {
+            last = new Scrape(recorder, now, Totals.of(recorder.counters()));
+        }
+        return last.totals;
+    }
+
+    private record Scrape(Recorder recorder, long nanos, Totals totals) {
     }
 
     @Override
@@ -93,7 +113,7 @@ final class RecorderMBean implements SocktraceMXBean {
 
     @Override
     public long getAgentErrors() {
-        return runtime.recorder().snapshot().agentErrors();
+        return AgentHealth.failures();
     }
 
     @Override

@@ -39,6 +39,46 @@ class RecorderTest {
     }
 
     @Test
+    void countersAreTheSnapshotsCountersWithoutTheDetail() {
+        Recorder r = recorder(5_000_000_000L);
+        Object first = connect(r, SERVER, 40000);
+        r.closing(first);
+        connect(r, SERVER, 40001); // a reconnect, left open
+        connect(r, new InetSocketAddress(InetAddress.getLoopbackAddress(), 6379), 40002);
+        r.connectFailed(new Object(), SERVER, Transport.SOCKET, Clock.nanos(), new ConnectException("Connection refused"));
+
+        List<EndpointSnapshot> full = r.snapshot().endpoints();
+        List<EndpointSnapshot> counters = r.counters();
+        assertEquals(full.size(), counters.size());
+        for (int i = 0; i < full.size(); i++) {
+            EndpointSnapshot f = full.get(i);
+            EndpointSnapshot c = counters.get(i);
+            assertEquals(List.of(f.endpoint(), f.opened(), f.openedBefore(), f.closed(), f.open(), f.reconnects(),
+                    f.failedConnects(), f.requestInFlightCloses(), f.tlsCloses(), f.firstMicros(), f.lastMicros(),
+                    f.cyclesDropped()), List.of(c.endpoint(), c.opened(), c.openedBefore(), c.closed(), c.open(),
+                    c.reconnects(), c.failedConnects(), c.requestInFlightCloses(), c.tlsCloses(), c.firstMicros(),
+                    c.lastMicros(), c.cyclesDropped()));
+            assertEquals(0, c.cycles().length + c.lifetimes().length + c.closeStacks().size());
+        }
+        assertEquals(List.of(2L, 1, 1L, 1L), List.of(full.get(0).opened(), full.get(0).open(),
+                full.get(0).reconnects(), full.get(0).failedConnects()), full.get(0).endpoint().toString());
+    }
+
+    @Test
+    void recentValuesGrowToTheirCapacityHoldingWhatAFullSizeRingWould() {
+        for (int n : new int[] {0, 1, 4, 5, 1023, 1024, 1025, 5000}) {
+            RecentValues grown = new RecentValues(1024);
+            long[] ring = new long[1024];
+            for (int i = 0; i < n; i++) {
+                grown.add(i * 7L);
+                ring[i % 1024] = i * 7L;
+            }
+            assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(ring, Math.min(n, 1024))),
+                    java.util.Arrays.toString(grown.toArray()), "after " + n);
+        }
+    }
+
+    @Test
     void timeoutThenCloseIsAReadTimeoutCloseWithTheRequestInFlight() {
         Recorder r = recorder(5_000_000_000L);
         Object socket = connect(r, SERVER, 40000);

@@ -309,6 +309,39 @@ class SafetyIT {
         return run.stdout().lines().filter(l -> !l.startsWith("[")).collect(Collectors.toList());
     }
 
+    /**
+     * Reads and writes allocate nothing in the agent, on a tracked connection (socket and channel), on one that is
+     * never tracked (a Unix domain channel: every lookup misses), and once the table is full (maxConnections=16,
+     * 20 connections opened first). Bytes are this thread's allocation over a loop, least of several rounds after a
+     * warm-up, with escape analysis off so that nothing passes only because the JIT happened to remove an
+     * allocation; the same loop without the agent is the reference.
+     */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void readsAndWritesAllocateNothingTrackedOrNot(Path javaHome, @TempDir Path dir) throws Exception {
+        String noEscapeAnalysis = "-XX:-DoEscapeAnalysis";
+        Files.createDirectories(dir.resolve("without"));
+        AgentRun without = AgentRun.on(javaHome, dir.resolve("without")).withoutAgent().jvmArg(noEscapeAnalysis)
+                .mainClass("io.socktrace.scenario.IoAllocation");
+        assertEquals(0, without.waitFor(), without.stderr());
+        Files.createDirectories(dir.resolve("tracked"));
+        AgentRun tracked = AgentRun.on(javaHome, dir.resolve("tracked")).json().jvmArg(noEscapeAnalysis)
+                .mainClass("io.socktrace.scenario.IoAllocation");
+        JsonNode trackedReport = tracked.runForJson();
+        assertEquals(4, trackedReport.get("totals").get("opened").asLong() + trackedReport.get("totals")
+                .get("accepted").asLong(), "the loopback socket and channel pairs are tracked: " + trackedReport);
+        Files.createDirectories(dir.resolve("full"));
+        AgentRun full = AgentRun.on(javaHome, dir.resolve("full")).json().options("maxConnections=16")
+                .jvmArg(noEscapeAnalysis).mainClass("io.socktrace.scenario.IoAllocation", "fill");
+        JsonNode fullReport = full.runForJson();
+        assertTrue(fullReport.get("dropped").get("untrackedConnections").asLong() > 0, fullReport.toString());
+        for (String kind : List.of("socket", "channel", "unix")) {
+            long reference = Long.parseLong(without.printed("alloc." + kind));
+            assertEquals(reference, Long.parseLong(tracked.printed("alloc." + kind)), kind + ", tracked");
+            assertEquals(reference, Long.parseLong(full.printed("alloc." + kind)), kind + ", table full");
+        }
+    }
+
     private static List<String> agentLines(AgentRun run) throws Exception {
         return run.stderr().lines().filter(l -> l.startsWith("socktrace")).collect(Collectors.toList());
     }
