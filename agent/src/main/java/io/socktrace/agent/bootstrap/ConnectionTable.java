@@ -98,15 +98,16 @@ final class ConnectionTable<V> {
         return records == null ? List.of() : records;
     }
 
-    /** A copy of the records held (the sockets of some may have been collected since). */
+    /**
+     * A copy of the records held (the sockets of some may have been collected since), weakly consistent as a
+     * {@code ConcurrentHashMap}'s values are: one table read whole, even if it is being replaced meanwhile.
+     */
     List<V> openRecords() {
         List<V> records = new ArrayList<>();
         AtomicReferenceArray<Entry<V>> table = buckets;
         for (int i = 0; i < table.length(); i++) {
             for (Entry<V> e = table.get(i); e != null; e = e.next) {
-                if (!e.removed) {
-                    records.add(e.value);
-                }
+                records.add(e.value);
             }
         }
         return records;

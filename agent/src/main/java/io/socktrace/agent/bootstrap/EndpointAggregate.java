@@ -48,7 +48,10 @@ final class EndpointAggregate {
     /** Closes not yet followed by a new connection (a pool may close several before reopening). */
     static final int UNPAIRED_CLOSES = 256;
 
-    /** Closes not yet followed by a new connection, newest last. */
+    /**
+     * Closes not yet followed by a new connection, newest last; each keeps its cycle only while that is among
+     * {@link #cycles}, so that closes waiting here do not keep cycles the report no longer shows.
+     */
     private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>(1);
     private long cyclesDropped;
 
@@ -70,7 +73,9 @@ final class EndpointAggregate {
         if (replaced != null) {
             long gap = Math.max(0, record.connectStartNanos - replaced.closedNanos);
             record.reconnectGapNanos = gap;
-            replaced.cycle.reopenedGapMicros = gap / 1_000;
+            if (replaced.cycle != null) {
+                replaced.cycle.reopenedGapMicros = gap / 1_000;
+            }
             reconnects++;
             gaps.add(gap / 1_000);
             reconnectStacks = increment(reconnectStacks, record.connectStackId);
@@ -113,7 +118,7 @@ final class EndpointAggregate {
         }
         closeStacks = increment(closeStacks, cycle.closeStackId());
         if (cycles.size() == cycleCapacity) {
-            cycles.removeFirst();
+            detach(cycles.removeFirst());
             cyclesDropped++;
         }
         cycles.addLast(cycle);
@@ -122,6 +127,21 @@ final class EndpointAggregate {
                 unpairedCloses.removeFirst();
             }
             unpairedCloses.addLast(new PendingClose(closedNanos, cycle));
+        }
+    }
+
+    /**
+     * Lets go of a cycle dropped from {@link #cycles}. Both deques are in close order and cycles drop oldest first,
+     * so if a pending close holds it, that is the first one still holding a cycle.
+     */
+    private void detach(Cycle dropped) {
+        for (PendingClose close : unpairedCloses) {
+            if (close.cycle != null) {
+                if (close.cycle == dropped) {
+                    close.cycle = null;
+                }
+                return;
+            }
         }
     }
 
@@ -204,7 +224,8 @@ final class EndpointAggregate {
 
     private static final class PendingClose {
         final long closedNanos;
-        final Cycle cycle;
+        /** Until the cycle is dropped from {@link #cycles}; then {@code null}. */
+        Cycle cycle;
 
         PendingClose(long closedNanos, Cycle cycle) {
             this.closedNanos = closedNanos;

@@ -65,6 +65,27 @@ class RecorderTest {
     }
 
     @Test
+    void closesWaitingForAReconnectOutliveTheirCyclesAndStillPair() {
+        Recorder r = recorder(5_000_000_000L); // 3 cycles kept
+        Object[] sockets = new Object[5];
+        for (int i = 0; i < 5; i++) {
+            sockets[i] = connect(r, SERVER, 40000 + i);
+        }
+        for (Object socket : sockets) {
+            r.closing(socket); // the first two cycles are dropped, their closes still wait for a reconnect
+        }
+        for (int i = 0; i < 3; i++) {
+            connect(r, SERVER, 40010 + i); // pairs with the closes in order: two dropped cycles, then a kept one
+        }
+        EndpointSnapshot e = only(r);
+        assertEquals(3, e.reconnects());
+        assertEquals(List.of(40002, 40003, 40004), e.cycleList().stream().map(Cycle::localPort).toList());
+        assertTrue(e.cycles()[0].reopenedGapMicros() >= 0, "the kept cycle that was replaced has its gap");
+        assertEquals(-1, e.cycles()[1].reopenedGapMicros());
+        assertEquals(-1, e.cycles()[2].reopenedGapMicros());
+    }
+
+    @Test
     void recentValuesGrowToTheirCapacityHoldingWhatAFullSizeRingWould() {
         for (int n : new int[] {0, 1, 4, 5, 1023, 1024, 1025, 5000}) {
             RecentValues grown = new RecentValues(1024);
