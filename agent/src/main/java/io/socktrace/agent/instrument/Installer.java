@@ -101,11 +101,7 @@ public final class Installer {
         installed[0] = new GatedTransformer(internalNames, libraryNames, cache, build, transformed, fromCache);
         gate = installed[0];
         instrumentation.addTransformer(installed[0], true);
-        boolean cacheHoldsAll = true;
-        for (String name : internalNames) {
-            cacheHoldsAll &= cache.has(name);
-        }
-        if (!cacheHoldsAll) {
+        if (!cache.missing(internalNames).isEmpty()) {
             installed[0].startBuilding();
         }
         retransform(instrumentation); // classes loaded before the gate was in place: through it, now
@@ -137,10 +133,7 @@ public final class Installer {
         Module javaBase = Object.class.getModule();
         prefilling = Thread.currentThread();
         try {
-            for (String name : internalNames) {
-                if (cache.has(name)) {
-                    continue;
-                }
+            for (String name : cache.missing(internalNames)) {
                 byte[] original;
                 try (java.io.InputStream in = javaBase.getResourceAsStream(name + ".class")) {
                     if (in == null) {

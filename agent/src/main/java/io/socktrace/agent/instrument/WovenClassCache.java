@@ -165,16 +165,20 @@ public final class WovenClassCache {
         }
     }
 
-    /** Whether an entry for {@code internalName} exists (for some version of its bytes). */
-    boolean has(String internalName) {
-        String prefix = internalName.replace('/', '.') + "-";
+    /**
+     * Those of {@code internalNames} the cache holds no entry for (for any version of their bytes), from one
+     * listing of its directory; all of them if the cache is not used.
+     */
+    Set<String> missing(Set<String> internalNames) {
+        Set<String> missing = new java.util.HashSet<>(internalNames);
         String[] names = dir == null ? null : dir.list();
         for (String name : names == null ? new String[0] : names) {
-            if (name.startsWith(prefix) && name.endsWith(".woven")) {
-                return true;
+            int dash = name.lastIndexOf('-', name.lastIndexOf('-') - 1); // before the CRC and the length
+            if (dash > 0 && name.endsWith(".woven")) {
+                missing.remove(name.substring(0, dash).replace('.', '/'));
             }
         }
-        return false;
+        return missing;
     }
 
     private File file(String internalName, byte[] original) {
