@@ -30,15 +30,15 @@ final class EndpointAggregate {
     private long requestInFlightCloses;
     private long tlsCloses;
     // counts are created on first use: most endpoints never see most kinds of event
-    private Map<Transport, Long> openedByTransport;
+    private IntCounts openedByTransport; // by ordinal
     private long firstNanos;
     private long lastNanos;
-    private Map<CloseCause, Long> closesByCause;
+    private IntCounts closesByCause; // by ordinal
     private Map<String, Long> failuresByReason;
-    private Map<Integer, Long> closeStacks;
-    private Map<Integer, Long> reconnectStacks;
-    private Map<Integer, Long> failedConnectStacks;
-    private Map<Integer, Long> timeoutSettings;
+    private IntCounts closeStacks;
+    private IntCounts reconnectStacks;
+    private IntCounts failedConnectStacks;
+    private IntCounts timeoutSettings;
     private final RecentValues lifetimes = new RecentValues(SAMPLES);
     private final RecentValues gaps = new RecentValues(SAMPLES);
     private final RecentValues closeDelays = new RecentValues(SAMPLES);
@@ -67,7 +67,7 @@ final class EndpointAggregate {
 
     synchronized void opened(ConnectionRecord record) {
         opened++;
-        openedByTransport = add(openedByTransport, record.transport);
+        openedByTransport = add(openedByTransport, record.transport.ordinal());
         touch(record.connectStartNanos);
         PendingClose replaced = pairWithClose(record.connectStartNanos);
         if (replaced != null) {
@@ -98,7 +98,7 @@ final class EndpointAggregate {
     synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos) {
         closed++;
         touch(closedNanos);
-        closesByCause = add(closesByCause, cycle.cause());
+        closesByCause = add(closesByCause, cycle.cause().ordinal());
         if (cycle.tls()) {
             tlsCloses++;
         }
@@ -163,15 +163,25 @@ final class EndpointAggregate {
         lastNanos = Math.max(lastNanos, nanos);
     }
 
-    private static Map<Integer, Long> increment(Map<Integer, Long> counts, int stackId) {
-        boolean kept = counts == null || stackId == StackTable.NOT_SAMPLED || counts.containsKey(stackId)
-                || counts.size() < STACKS_PER_ROLE;
+    private static IntCounts increment(IntCounts counts, int stackId) {
+        boolean kept = counts == null || stackId == StackTable.NOT_SAMPLED || counts.size() < STACKS_PER_ROLE
+                || counts.contains(stackId);
         return add(counts, kept ? stackId : StackTable.NO_STACK);
     }
 
+    /** {@code counts[key]++}, creating the counts on first use; returns them. */
+    private static IntCounts add(IntCounts counts, int key) {
+        if (counts == null) {
+            counts = new IntCounts();
+        }
+        counts.add(key);
+        return counts;
+    }
+
     /**
-     * {@code counts[key]++}, spelled out: no lambdas (and so no bootstrap methods) on the socket path. Creates the
-     * map on first use, small and in insertion order; returns it.
+     * {@code counts[key]++} for the rare keyed counts (failed connects, which cost an exception anyway), spelled
+     * out: no lambdas (and so no bootstrap methods) on the socket path. Creates the map on first use, small and in
+     * insertion order; returns it.
      */
     private static <K> Map<K, Long> add(Map<K, Long> counts, K key) {
         if (counts == null) {
@@ -182,16 +192,12 @@ final class EndpointAggregate {
         return counts;
     }
 
-    private static <K extends Enum<K>> EnumMap<K, Long> enumCopy(Class<K> type, Map<K, Long> counts) {
-        EnumMap<K, Long> copy = new EnumMap<>(type);
-        if (counts != null) {
-            copy.putAll(counts);
-        }
-        return copy;
+    private static <K extends Enum<K>> EnumMap<K, Long> enumCopy(Class<K> type, IntCounts counts) {
+        return counts == null ? new EnumMap<>(type) : counts.toEnumMap(type);
     }
 
-    private static <K> Map<K, Long> copy(Map<K, Long> counts) {
-        return counts == null ? new HashMap<>() : new HashMap<>(counts);
+    private static Map<Integer, Long> copy(IntCounts counts) {
+        return counts == null ? new HashMap<>() : counts.toMap();
     }
 
     private static <K> Map<K, Long> ordered(Map<K, Long> counts) {

@@ -46,9 +46,12 @@ final class ListeningSockets {
         return known;
     }
 
-    /** A listener of this JVM seen accepting. */
+    /** Listeners remembered at most (a process with more is unusual; beyond, direction may be unknown). */
+    static final int MAX_LISTENERS = 4096;
+
+    /** A listener of this JVM seen accepting: once per accept, so a look-up first rather than a locked add. */
     void add(InetSocketAddress listener) {
-        if (listening.size() < 4096) {
+        if (!listening.contains(listener) && listening.size() < MAX_LISTENERS) {
             listening.add(listener);
         }
     }

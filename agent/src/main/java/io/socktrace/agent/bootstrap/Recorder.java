@@ -25,6 +25,11 @@ public final class Recorder {
     private final ConnectionTable<PendingConnect> pending;
     /** Connects asked for on one thread and made on another (Netty's event loop): who asked, by socket. */
     private final ConnectionTable<PendingConnect> asked;
+    /**
+     * The address each listening socket is bound to, read on its first accept: a server socket cannot be bound
+     * again, so later accepts skip the {@code getsockname} and its two objects.
+     */
+    private final ConnectionTable<InetSocketAddress> listenerAddresses;
     private final EndpointRegistry endpoints;
     private final StackCapture stacks;
     private final EventBus bus = new EventBus();
@@ -50,6 +55,7 @@ public final class Recorder {
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
         this.asked = new ConnectionTable<>(settings.maxConnections());
+        this.listenerAddresses = new ConnectionTable<>(ListeningSockets.MAX_LISTENERS);
         this.endpoints = new EndpointRegistry(settings);
         this.stacks = new StackCapture(settings);
         this.listening = listening;
@@ -190,6 +196,17 @@ public final class Recorder {
                     false, transport.apiName(), 0, null, threadName(), stacks.stack(stackId),
                     (now - startNanos) / 1_000, 0, reason, false));
         }
+    }
+
+    /** The address {@code server} (a listening socket implementation) is bound to, if read before. */
+    InetSocketAddress listenerAddress(Object server) {
+        return listenerAddresses.get(server);
+    }
+
+    /** Keeps the address {@code server} was found bound to (when there is room); returns it. */
+    InetSocketAddress listenerAddress(Object server, InetSocketAddress bound) {
+        listenerAddresses.add(server, bound);
+        return bound;
     }
 
     /**
@@ -433,8 +450,9 @@ public final class Recorder {
 
     /** Connections whose socket was garbage collected without a close: a leak, folded when noticed. */
     private void foldCollected() {
-        for (ConnectionRecord record : connections.pollCollected()) {
-            fold(record, CloseCause.COLLECTED, Clock.nanos(), null, StackTable.NO_STACK);
+        List<ConnectionRecord> collected = connections.pollCollected();
+        for (int i = 0; i < collected.size(); i++) { // indexed: an iterator of the usual empty list is an allocation
+            fold(collected.get(i), CloseCause.COLLECTED, Clock.nanos(), null, StackTable.NO_STACK);
         }
         pending.pollCollected();
         asked.pollCollected();

@@ -159,9 +159,12 @@ public final class SocketEvents {
             return;
         }
         try {
-            InetAddress bound = localAddress(server);
-            InetSocketAddress listening = bound == null ? new InetSocketAddress(listeningPort)
-                    : new InetSocketAddress(bound, listeningPort);
+            InetSocketAddress listening = r.listenerAddress(server);
+            if (listening == null) {
+                InetAddress bound = localAddress(server);
+                listening = r.listenerAddress(server, bound == null ? new InetSocketAddress(listeningPort)
+                        : new InetSocketAddress(bound, listeningPort));
+            }
             r.accepted(accepted, Transport.SOCKET, listening, JdkInternals.peerOf(accepted));
         } catch (Throwable error) {
             r.failed(error);
