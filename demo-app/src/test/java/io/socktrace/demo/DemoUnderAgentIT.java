@@ -122,7 +122,7 @@ class DemoUnderAgentIT {
         return m.group(1);
     }
 
-    private static void awaitOutput(AgentRun run, String text, Duration limit) throws Exception {
+    static void awaitOutput(AgentRun run, String text, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!run.stdout().contains(text)) {
             assertTrue(System.nanoTime() < deadline && run.process().isAlive(),

@@ -21,11 +21,16 @@ public final class Main {
             "",
             "commands:",
             "  list                                    JVMs of this user that can be attached: pid and main class",
-            "  attach PID [key=value,...]              load socktrace into a running JVM and start recording",
-            "  report PID [--format text|json] [--output FILE]",
+            "  record JVM [--duration 30s] [--format text|json] [--output FILE] [key=value,...]",
+            "                                          attach, record for the duration (Ctrl-C ends it early),",
+            "                                          write the report, detach: all in one",
+            "  attach JVM [key=value,...]              load socktrace into a running JVM and start recording",
+            "  report JVM [--format text|json] [--output FILE]",
             "                                          the current report (recording goes on)",
-            "  status PID                              whether socktrace records there, since when, options, counters",
-            "  detach PID                              stop recording and restore the JDK's classes",
+            "  status JVM                              whether socktrace records there, since when, options, counters",
+            "  detach JVM                              stop recording and restore the JDK's classes",
+            "",
+            "JVM: a pid, or the main class (full or simple name) or jar of exactly one JVM that list shows",
             "  --help, --version",
             "",
             "or load it at start: java -javaagent:socktrace-agent.jar[=key=value,...] ...",
@@ -71,6 +76,8 @@ public final class Main {
                 return status(rest);
             case "detach":
                 return detach(rest);
+            case "record":
+                return record(rest);
             default:
                 throw new CliException("unknown command '" + command + "' (try --help)");
         }
@@ -115,10 +122,7 @@ public final class Main {
             if ((arg.equals("--format") || arg.equals("--output")) && i + 1 < args.size()) {
                 String value = args.get(++i);
                 if (arg.equals("--format")) {
-                    if (!value.equals("text") && !value.equals("json")) {
-                        throw new CliException("bad value '" + value + "' for --format (accepted: text|json)");
-                    }
-                    format = value;
+                    format = format(value);
                 } else {
                     output = Path.of(value);
                 }
@@ -137,6 +141,19 @@ public final class Main {
         } catch (IOException e) {
             throw new CliException("cannot write " + output.toAbsolutePath() + " (" + e + ")");
         }
+    }
+
+    /** A report format the target can render. */
+    static String format(String value) throws CliException {
+        if (!value.equals("text") && !value.equals("json")) {
+            throw new CliException("bad value '" + value + "' for --format (accepted: text|json)");
+        }
+        return value;
+    }
+
+    private static String record(List<String> args) throws CliException {
+        requireAttach();
+        return RecordCommand.parse(args, System.err).run(attacher());
     }
 
     private static String status(List<String> args) throws CliException {
@@ -171,17 +188,9 @@ public final class Main {
 
     private static long pid(List<String> args, String command) throws CliException {
         if (args.isEmpty()) {
-            throw new CliException("usage: " + command + " PID (try " + command + " --help)");
+            throw new CliException("usage: " + command + " PID|MAINCLASS|JARNAME (try " + command + " --help)");
         }
-        try {
-            long pid = Long.parseLong(args.get(0));
-            if (pid > 0) {
-                return pid;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below
-        }
-        throw new CliException("'" + args.get(0) + "' is not a process id");
+        return Targets.resolve(args.get(0));
     }
 
     private static Attacher attacher() throws CliException {
@@ -203,17 +212,22 @@ public final class Main {
         switch (command) {
             case "list":
                 return "usage: list\n  the JVMs this user can attach to, with pid and main class\n";
+            case "record":
+                return RecordCommand.USAGE + "\n  attaches to the JVM (a pid, or the main class or jar of one JVM that "
+                        + "list shows), records for the duration (default 30s; Ctrl-C ends it early), writes the report "
+                        + "(to FILE atomically and owner-only, else to standard output) and detaches; a JVM where "
+                        + "socktrace records already is reported and left recording\n\n" + options();
             case "attach":
-                return "usage: attach PID [key=value,...]\n  loads socktrace into JVM PID and starts recording, with "
-                        + "the same options as -javaagent\n\n" + options();
+                return "usage: attach JVM [key=value,...]\n  loads socktrace into JVM (a pid, main class or jar) and starts "
+                        + "recording, with the same options as -javaagent\n\n" + options();
             case "report":
-                return "usage: report PID [--format text|json] [--output FILE]\n  prints the current report, or writes "
+                return "usage: report JVM [--format text|json] [--output FILE]\n  prints the current report, or writes "
                         + "it to FILE (atomically, owner-only); recording goes on\n";
             case "status":
-                return "usage: status PID\n  whether socktrace is loaded and recording, since when, with which options, "
+                return "usage: status JVM\n  whether socktrace is loaded and recording, since when, with which options, "
                         + "and its counters\n";
             case "detach":
-                return "usage: detach PID\n  stops recording and restores the JDK's classes; attach again later at will\n";
+                return "usage: detach JVM\n  stops recording and restores the JDK's classes; attach again later at will\n";
             default:
                 throw new CliException("unknown command '" + command + "' (try --help)");
         }

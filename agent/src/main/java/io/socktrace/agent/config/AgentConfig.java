@@ -23,6 +23,11 @@ public final class AgentConfig {
      *
      * @throws ConfigException for an unknown key, a pair without {@code =}, or a value the option does not accept
      */
+    /** A duration written as the options write them (500ms, 5s, 2m), in nanoseconds: for the command line's flags. */
+    public static long duration(String value) {
+        return Option.RECONNECT_WINDOW.duration(value);
+    }
+
     public static AgentConfig parse(String arguments) {
         return parse(arguments, new java.util.Properties());
     }

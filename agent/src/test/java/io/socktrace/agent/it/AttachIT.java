@@ -166,7 +166,7 @@ class AttachIT {
 
         Cli notAPid = cli(javaHome, "attach", "eleven");
         assertEquals(1, notAPid.exit());
-        assertEquals("socktrace: 'eleven' is not a process id\n", notAPid.err());
+        assertEquals("socktrace: no JVM of this user runs 'eleven' (list shows what runs)\n", notAPid.err());
         Cli unknown = cli(javaHome, "frobnicate");
         assertEquals(1, unknown.exit());
         assertEquals("socktrace: unknown command 'frobnicate' (try --help)\n", unknown.err());
@@ -178,7 +178,7 @@ class AttachIT {
         assertEquals(0, cli(javaHome).exit(), "no arguments: usage and version");
         Cli reportHelp = cli(javaHome, "report", "--help");
         assertEquals(0, reportHelp.exit());
-        assertTrue(reportHelp.out().startsWith("usage: report PID [--format text|json] [--output FILE]"));
+        assertTrue(reportHelp.out().startsWith("usage: report JVM [--format text|json] [--output FILE]"));
         Cli version = cli(javaHome, "--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().matches("socktrace \\S+\n"), version.out());

@@ -1,0 +1,167 @@
+package io.socktrace.agent.cli;
+
+import io.socktrace.agent.config.AgentConfig;
+import io.socktrace.agent.config.ConfigException;
+import io.socktrace.agent.report.ReportFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code record TARGET [--duration 30s] [--format text|json] [--output FILE] [key=value,...]}: attach, record for
+ * the duration, write the report, detach; the common case in one step, like {@code asprof -d}. Ctrl-C ends the
+ * recording early and still writes the report. If socktrace already records in the target (loaded at start-up or
+ * attached before), that recording is reported and left running: it was not this command's to stop.
+ */
+final class RecordCommand {
+
+    static final String USAGE = "usage: record PID|MAINCLASS|JARNAME [--duration 30s] [--format text|json] "
+            + "[--output FILE] [key=value,...]";
+    private static final long MAX_DURATION_NANOS = TimeUnit.HOURS.toNanos(24);
+
+    private final long pid;
+    private final long durationNanos;
+    private final String format;
+    private final Path output;
+    private final String options;
+    private final PrintStream progress;
+
+    private RecordCommand(long pid, long durationNanos, String format, Path output, String options,
+                          PrintStream progress) {
+        this.pid = pid;
+        this.durationNanos = durationNanos;
+        this.format = format;
+        this.output = output;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Parses the arguments after {@code record}; one line saying what is wrong otherwise. */
+    static RecordCommand parse(List<String> args, PrintStream progress) throws CliException {
+        if (args.isEmpty()) {
+            throw new CliException(USAGE);
+        }
+        long durationNanos = TimeUnit.SECONDS.toNanos(30);
+        String format = "text";
+        Path output = null;
+        List<String> options = new ArrayList<>();
+        for (int i = 1; i < args.size(); i++) {
+            String arg = args.get(i);
+            boolean flag = arg.equals("--duration") || arg.equals("--format") || arg.equals("--output");
+            if (flag && i + 1 < args.size()) {
+                String value = args.get(++i);
+                if (arg.equals("--duration")) {
+                    durationNanos = duration(value);
+                } else if (arg.equals("--format")) {
+                    format = Main.format(value);
+                } else {
+                    output = Path.of(value);
+                }
+            } else if (!flag && !arg.startsWith("-") && arg.contains("=")) {
+                options.add(arg);
+            } else {
+                throw new CliException("unexpected argument '" + arg + "' (try record --help)");
+            }
+        }
+        String joined = String.join(",", options);
+        try {
+            AgentConfig.parse(joined); // the same one line as at start-up, before touching the target
+        } catch (ConfigException bad) {
+            throw new CliException(bad.getMessage());
+        }
+        if (joined.contains(";")) {
+            throw new CliException("option values cannot contain ';'");
+        }
+        return new RecordCommand(Targets.resolve(args.get(0)), durationNanos, format, output, joined, progress);
+    }
+
+    private static long duration(String value) throws CliException {
+        try {
+            long nanos = AgentConfig.duration(value);
+            if (nanos > 0 && nanos <= MAX_DURATION_NANOS) {
+                return nanos;
+            }
+        } catch (ConfigException bad) {
+            // reported below
+        }
+        throw new CliException("bad value '" + value + "' for --duration (e.g. 500ms, 30s, 5m; at most 24 hours)");
+    }
+
+    /** Runs it: returns what to print at the end (the report, or where it was written). */
+    String run(Attacher attacher) throws CliException {
+        String state = attacher.state(pid);
+        boolean ours = state == null || !state.startsWith("recording");
+        if (ours) {
+            attacher.command(pid, "start", "text", options);
+        } else if (!options.isEmpty()) {
+            throw new CliException("socktrace already records in JVM " + pid + " (" + state + "); its options stay "
+                    + "as they are: record without options, or detach it first");
+        }
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> { // Ctrl-C: still the report, and the target left as it was found
+            if (finished.compareAndSet(false, true)) {
+                try {
+                    System.out.print(finish(attacher, ours));
+                } catch (CliException e) {
+                    System.err.println("socktrace: " + e.getMessage());
+                }
+            }
+        }, "socktrace-record-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            waitFor(durationNanos);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finished.compareAndSet(false, true)) {
+            return ""; // the shutdown hook is writing it
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook will find the work done
+        }
+        return finish(attacher, ours);
+    }
+
+    /** Sleeps the duration, with a progress line on a terminal (standard error, so the report stays clean). */
+    private void waitFor(long nanos) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
+        boolean terminal = System.console() != null && progress != null;
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            if (terminal) {
+                progress.printf("\rsocktrace: recording JVM %d, %d s left (Ctrl-C ends it now) ", pid,
+                        TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
+                progress.flush();
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+        }
+        if (terminal) {
+            progress.print("\r" + " ".repeat(72) + "\r");
+            progress.flush();
+        }
+    }
+
+    private String finish(Attacher attacher, boolean ours) throws CliException {
+        String report;
+        try {
+            report = attacher.command(pid, "report", format, "");
+        } finally {
+            if (ours) {
+                attacher.command(pid, "detach", "text", "");
+            }
+        }
+        if (output == null) {
+            return report;
+        }
+        try {
+            return "socktrace: report written to " + ReportFiles.writeAtomically(output, report) + "\n";
+        } catch (IOException e) {
+            throw new CliException("cannot write " + output.toAbsolutePath() + " (" + e + ")");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.socktrace.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socktrace.agent.testing.AgentRun;
+import io.socktrace.agent.testing.JavaHomes;
+import io.socktrace.agent.testing.ReportJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code record}, the one command for a running JVM, against the demo started without the agent: by pid and by
+ * main class, on every JDK under test (the demo and the command line on the same JDK); and the targets it refuses.
+ */
+class DemoRecordIT {
+
+    private static final String POOL = "io.socktrace.demo.memcache.MemcachePool.";
+    private static final String MAIN = "io.socktrace.demo.App";
+
+    static List<Path> javaHomes() {
+        return JavaHomes.all();
+    }
+
+    record Cli(int exit, String out, String err) {
+    }
+
+    static Cli cli(Path javaHome, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar",
+                AgentRun.agentJar().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "command line did not finish");
+        return new Cli(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
+    }
+
+    private static AgentRun demo(Path javaHome, Path dir, int seconds) throws Exception {
+        return AgentRun.on(javaHome, dir).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading")
+                .command("-cp", DemoUnderAgentIT.demoJar().toString(), MAIN, "--seconds", Integer.toString(seconds))
+                .start();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void recordsTheDemoByPidThenByMainClass(Path javaHome, @TempDir Path dir) throws Exception {
+        AgentRun demo = demo(javaHome, dir, 30);
+        try {
+            DemoUnderAgentIT.awaitOutput(demo, "connected to", java.time.Duration.ofSeconds(20));
+            String pid = Long.toString(demo.process().pid());
+            String endpoint = serverEndpoint(demo.stdout());
+
+            Path file = dir.resolve("by-pid.json");
+            Cli byPid = cli(javaHome, "record", pid, "--duration", "6s", "--format", "json", "--output",
+                    file.toString(), "cycles=4");
+            assertEquals(0, byPid.exit(), byPid.err());
+            assertEquals("socktrace: report written to " + file.toAbsolutePath() + "\n", byPid.out());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            JsonNode report = ReportJson.parse(Files.readString(file));
+            assertEquals(Long.parseLong(pid), report.get("process").get("pid").asLong());
+            assertEquals(4, report.get("limits").get("cycles").asInt(), "the options reached the target");
+            JsonNode server = ReportJson.endpoint(report, endpoint, false);
+            // the demo's failover closes after each late reply (one set in six, 1.5 s late, every 200 ms or so)
+            assertTrue(server.get("reconnects").asLong() >= 1, server.toPrettyString());
+            assertTrue(server.get("closedBy").get("frame").asText().startsWith(POOL + "serverFailure("),
+                    server.toPrettyString());
+            assertTrue(cli(javaHome, "status", pid).out().startsWith("loaded: yes\nrecording: no (detached at "),
+                    "record detaches what it attached");
+
+            Cli byMainClass = cli(javaHome, "record", "App", "--duration", "2s", "--format", "json");
+            assertEquals(0, byMainClass.exit(), byMainClass.err());
+            JsonNode second = ReportJson.parse(byMainClass.out());
+            assertEquals(Long.parseLong(pid), second.get("process").get("pid").asLong());
+            assertTrue(demo.process().isAlive(), "the demo carries on");
+        } finally {
+            demo.process().destroy();
+            demo.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aTargetThatIsNotThereOrIsAmbiguousIsOneLine(Path javaHome, @TempDir Path dir) throws Exception {
+        Cli none = cli(javaHome, "record", "io.socktrace.demo.NoSuchMain", "--duration", "1s");
+        assertEquals(1, none.exit());
+        assertEquals("socktrace: no JVM of this user runs 'io.socktrace.demo.NoSuchMain' (list shows what runs)\n",
+                none.err());
+
+        AgentRun first = demo(javaHome, Files.createDirectory(dir.resolve("a")), 20);
+        AgentRun second = demo(javaHome, Files.createDirectory(dir.resolve("b")), 20);
+        try {
+            DemoUnderAgentIT.awaitOutput(first, "connected to", java.time.Duration.ofSeconds(20));
+            DemoUnderAgentIT.awaitOutput(second, "connected to", java.time.Duration.ofSeconds(20));
+            Cli ambiguous = cli(javaHome, "record", MAIN, "--duration", "1s");
+            assertEquals(1, ambiguous.exit());
+            assertTrue(ambiguous.err().startsWith("socktrace: '" + MAIN + "' is ambiguous: "), ambiguous.err());
+            assertTrue(ambiguous.err().contains(Long.toString(first.process().pid()))
+                    && ambiguous.err().contains(Long.toString(second.process().pid())), ambiguous.err());
+            assertEquals(1, ambiguous.err().lines().count(), ambiguous.err());
+            Cli badDuration = cli(javaHome, "record", Long.toString(first.process().pid()), "--duration", "soon");
+            assertEquals(1, badDuration.exit());
+            assertTrue(badDuration.err().startsWith("socktrace: bad value 'soon' for --duration"), badDuration.err());
+        } finally {
+            for (AgentRun run : List.of(first, second)) {
+                run.process().destroy();
+                run.process().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String serverEndpoint(String stdout) {
+        Matcher m = Pattern.compile("connected to (127\\.0\\.0\\.1:\\d+)").matcher(stdout);
+        assertTrue(m.find(), stdout);
+        return m.group(1);
+    }
+}
