@@ -91,6 +91,35 @@ class DemoRecordIT {
         }
     }
 
+    /** Ctrl-C (SIGINT) on the command line ends the recording early: the report is written and the agent detached. */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void interruptedRecordStillWritesTheReportAndDetaches(Path javaHome, @TempDir Path dir) throws Exception {
+        AgentRun demo = demo(javaHome, dir, 30);
+        try {
+            DemoUnderAgentIT.awaitOutput(demo, "connected to", java.time.Duration.ofSeconds(20));
+            String pid = Long.toString(demo.process().pid());
+            Path file = dir.resolve("interrupted.json");
+            Process record = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-jar",
+                    AgentRun.agentJar().toString(), "record", pid, "--duration", "10m", "--format", "json", "--output",
+                    file.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("record.out").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!cli(javaHome, "status", pid).out().contains("recording: yes")) { // attached, recording
+                assertTrue(System.nanoTime() < deadline && record.isAlive(), Files.readString(dir.resolve("record.out")));
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(record.pid())).start().waitFor());
+            assertTrue(record.waitFor(60, TimeUnit.SECONDS), "record did not end on SIGINT");
+            String printed = Files.readString(dir.resolve("record.out"));
+            assertEquals("socktrace: report written to " + file.toAbsolutePath() + "\n", printed);
+            assertEquals(Long.parseLong(pid), ReportJson.parse(Files.readString(file)).get("process").get("pid").asLong());
+            assertTrue(cli(javaHome, "status", pid).out().startsWith("loaded: yes\nrecording: no (detached at "));
+        } finally {
+            demo.process().destroy();
+            demo.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("javaHomes")
     void aTargetThatIsNotThereOrIsAmbiguousIsOneLine(Path javaHome, @TempDir Path dir) throws Exception {
