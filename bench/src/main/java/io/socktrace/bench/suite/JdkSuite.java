@@ -36,6 +36,9 @@ final class JdkSuite {
         if (options.runs("startup") || options.runs(StartupProcessBench.ID)) {
             new StartupProcessBench(launcher, plan, progress).run(report);
         }
+        if (options.runs("startup") || options.runs(StartupAppCdsBench.ID)) {
+            new StartupAppCdsBench(launcher, plan, progress).run(report);
+        }
         if (options.runs("attach")) {
             new AttachBench(launcher, plan, progress).run(report);
         }

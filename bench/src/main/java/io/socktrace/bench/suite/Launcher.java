@@ -48,6 +48,10 @@ final class Launcher {
         return agentJar;
     }
 
+    Path benchJar() {
+        return benchJar;
+    }
+
     Path workDir() {
         return workDir;
     }

@@ -20,7 +20,8 @@ public final class SuiteMain {
             "/usr/lib/jvm/temurin-25-jdk-amd64");
     static final Set<String> SECTIONS = Set.of("throughput", "startup", "attach", "heap", "micro");
     /** Workloads outside the throughput table, each in a section ({@code jmx-scrape} in none but the full run). */
-    static final List<String> OTHER_WORKLOADS = List.of(StartupProcessBench.ID, HeldSocketsBench.ENDPOINTS,
+    static final List<String> OTHER_WORKLOADS = List.of(StartupProcessBench.ID, StartupAppCdsBench.ID,
+            HeldSocketsBench.ENDPOINTS,
             HeldSocketsBench.OPEN, JmxScrapeBench.ID);
 
     private static final String USAGE = String.join("\n",
@@ -30,10 +31,11 @@ public final class SuiteMain {
             "sections: " + String.join(", ", new java.util.TreeSet<>(SECTIONS)),
             "throughput workloads: "
                     + String.join(", ", ThroughputBench.CASES.stream().map(ThroughputBench.Case::id).toList()),
-            "other workloads: " + StartupProcessBench.ID + " (in startup), " + HeldSocketsBench.ENDPOINTS + ", "
+            "other workloads: " + StartupProcessBench.ID + ", " + StartupAppCdsBench.ID + " (in startup), "
+                    + HeldSocketsBench.ENDPOINTS + ", "
                     + HeldSocketsBench.OPEN + " (in heap), " + JmxScrapeBench.ID,
             "--quick runs every workload once, briefly; --pairs N sets the throughput rounds and the "
-                    + StartupProcessBench.ID + " rounds",
+                    + StartupProcessBench.ID + " and " + StartupAppCdsBench.ID + " rounds",
             "");
 
     private SuiteMain() {
