@@ -127,14 +127,6 @@ public enum Option {
             return duration(value);
         }
     },
-    CLOSE_WAIT("closeWait", "10s", "DURATION, e.g. 500ms, 10s, 2m",
-            "how long a connection the peer closed (end of stream read) may stay open before it counts as a "
-                    + "CLOSE_WAIT leak") {
-        @Override
-        Object parse(String value) {
-            return duration(value);
-        }
-    },
     CACHE("cache", "auto", "auto|off|DIR",
             "where the JDK's socket classes are kept as woven, so that later JVMs start without weaving them "
                     + "(auto: $XDG_CACHE_HOME/socktrace or ~/.cache/socktrace; the directory must be the user's own)") {
@@ -144,6 +136,14 @@ public enum Option {
                 throw invalid(value);
             }
             return value;
+        }
+    },
+    CLOSE_WAIT("closeWait", "10s", "DURATION, e.g. 500ms, 10s, 2m",
+            "how long a connection the peer closed (end of stream read) may stay open before it counts as a "
+                    + "CLOSE_WAIT leak") {
+        @Override
+        Object parse(String value) {
+            return duration(value);
         }
     };
 

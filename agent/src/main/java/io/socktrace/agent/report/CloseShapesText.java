@@ -62,7 +62,7 @@ final class CloseShapesText {
         }
         if (s.resetsSent() > 0) {
             out.append("  reset        this JVM reset ").append(connections(s.resetsSent()))
-                    .append(" (RST): closed with SO_LINGER 0, so the peer reads \"connection reset\"\n");
+                    .append(" (RST): closed with SO_LINGER 0; the peer's next read or write fails with a reset\n");
         }
         if (s.closeWaits() > 0) {
             closeWaits(out, s, r, libraries, time);
@@ -71,11 +71,9 @@ final class CloseShapesText {
 
     private static void closeWaits(StringBuilder out, CloseShapes s, RecordingSnapshot r, Libraries libraries,
                                    LongFunction<String> time) {
-        out.append("  CLOSE_WAIT   ").append(connections(s.closeWaits()))
-                .append(s.closeWaits() == 1 ? " the peer closed is" : " the peer closed are")
-                .append(" still open, ").append(closeWait(r))
-                .append(" or more after end of stream: a leak (this JVM never closed ")
-                .append(s.closeWaits() == 1 ? "it" : "them").append(")\n");
+        TextReport.wrap(out, "  CLOSE_WAIT   ", connections(s.closeWaits()) + " still open " + closeWait(r)
+                + " or more after the peer closed (end of stream read): a leak, this JVM never closed "
+                + (s.closeWaits() == 1 ? "it" : "them"));
         List<CloseWaitLeak> leaks = s.closeWaitLeaks();
         for (int i = 0; i < leaks.size() && i < LEAKS_SHOWN; i++) {
             CloseWaitLeak leak = leaks.get(i);
@@ -103,21 +101,15 @@ final class CloseShapesText {
         if (opener == null) {
             return;
         }
-        out.append("  leaked by    ");
         if (opener.stack() == null) {
-            out.append("(no opening stack known: opened before recording, or not sampled)\n");
-            return;
-        }
-        out.append(opener.where()).append("   ").append(opener.count()).append(" of ").append(opener.total())
-                .append(" opened there  [s").append(opener.stack().id()).append("]\n");
-        String application = opener.applicationFrame();
-        if (application != null) {
-            out.append("                 application ").append(application).append('\n');
+            out.append("  leaked by    (no opening stack known: opened before recording, or not sampled)\n");
+        } else {
+            TextReport.attribution(out, "leaked by", opener);
         }
     }
 
-    /** What a cycle line says about a half-close, before its close. */
-    static void cycleBeforeClose(StringBuilder out, Cycle c, LongFunction<String> time) {
+    /** What a cycle line says about half-closes, after its last write and read. */
+    static void cycleHalfCloses(StringBuilder out, Cycle c, LongFunction<String> time) {
         if (c.outputShutdownMicros() != 0) {
             out.append("  shutdownOutput ").append(time.apply(c.outputShutdownMicros())).append(" (FIN sent)");
         }

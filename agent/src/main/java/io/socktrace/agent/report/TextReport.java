@@ -174,7 +174,7 @@ public final class TextReport {
         return out.toString();
     }
 
-    private static void attribution(StringBuilder out, String role, Attribution a) {
+    static void attribution(StringBuilder out, String role, Attribution a) {
         out.append("  ").append(String.format(Locale.ROOT, "%-13s", role)).append(a.where());
         if (a.stack() != null) {
             out.append("   ").append(a.count()).append(" of ").append(a.total())
@@ -212,6 +212,7 @@ public final class TextReport {
         if (c.lastReadMicros() != 0) {
             out.append("  last read ").append(time(c.lastReadMicros()));
         }
+        CloseShapesText.cycleHalfCloses(out, c, this::time);
         switch (c.cause()) {
             case READ_TIMEOUT:
                 out.append("  timeout ").append(time(c.causeMicros())).append(" (SO_TIMEOUT ")
@@ -228,7 +229,6 @@ public final class TextReport {
             default:
                 break;
         }
-        CloseShapesText.cycleBeforeClose(out, c, this::time);
         out.append(c.cause() == CloseCause.COLLECTED ? "  collected " : "  close ").append(time(c.closedMicros()));
         if (c.closeThread() != null) {
             out.append(" by \"").append(c.closeThread()).append('"');
