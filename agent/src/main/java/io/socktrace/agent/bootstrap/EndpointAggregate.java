@@ -220,11 +220,6 @@ final class EndpointAggregate {
      * The counters alone, for scrapes ({@code Totals}, JMX): no counts by key, no samples, no cycles, so that the
      * lock is held only for copying a few longs. Not for reports.
      */
-    private CloseShapes closeShapes(int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
-        return outputShutdowns + inputShutdowns + resetsSent + closeWaits == 0 ? CloseShapes.NONE
-                : new CloseShapes(outputShutdowns, inputShutdowns, resetsSent, closeWaits, closeWaitLeaks);
-    }
-
     synchronized EndpointSnapshot counters(int openNow, int closeWaits) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, Map.of(), Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
@@ -240,6 +235,12 @@ final class EndpointAggregate {
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
                 cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks));
+    }
+
+    /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */
+    private CloseShapes closeShapes(int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
+        return outputShutdowns + inputShutdowns + resetsSent + closeWaits == 0 ? CloseShapes.NONE
+                : new CloseShapes(outputShutdowns, inputShutdowns, resetsSent, closeWaits, closeWaitLeaks);
     }
 
     private static final class PendingClose {
