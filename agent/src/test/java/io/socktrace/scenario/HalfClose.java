@@ -7,11 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Half-closes: a {@code Socket} and a {@code SocketChannel} each send a request, {@code shutdownOutput} (the
+ * Half-closes: a {@code Socket}, a {@code SocketChannel} and an {@code AsynchronousSocketChannel} each send a request, {@code shutdownOutput} (the
  * server reads end of stream, which is how it knows the request is complete), read the answer to end of stream
  * and close; one more {@code Socket} shuts its input down (its read returns -1 at once) and closes. The server counts the bytes it read
  * before end of stream and answers {@code got N}.
@@ -19,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 public final class HalfClose {
 
     public static void main(String[] args) throws Exception {
-        try (CountingServer socketServer = new CountingServer(); CountingServer channelServer = new CountingServer()) {
+        try (CountingServer socketServer = new CountingServer(); CountingServer channelServer = new CountingServer();
+             CountingServer asyncServer = new CountingServer()) {
             System.out.println("socketPort=" + socketServer.port());
             System.out.println("channelPort=" + channelServer.port());
+            System.out.println("asyncPort=" + asyncServer.port());
 
             Socket socket = new Socket();
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), socketServer.port()), 2_000);
@@ -41,6 +45,19 @@ public final class HalfClose {
             System.out.println("channelAnswer=" + new String(buffer.array(), 0, buffer.position(),
                     StandardCharsets.US_ASCII).trim());
             channel.close();
+
+            try (AsynchronousSocketChannel async = AsynchronousSocketChannel.open()) {
+                async.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), asyncServer.port()))
+                        .get(10, TimeUnit.SECONDS);
+                async.write(ByteBuffer.wrap("hi async\n".getBytes(StandardCharsets.US_ASCII))).get(10, TimeUnit.SECONDS);
+                async.shutdownOutput();
+                ByteBuffer answer = ByteBuffer.allocate(256);
+                for (int reads = 0; reads < 100 && async.read(answer).get(10, TimeUnit.SECONDS) != -1; reads++) {
+                    // to end of stream
+                }
+                System.out.println("asyncAnswer=" + new String(answer.array(), 0, answer.position(),
+                        StandardCharsets.US_ASCII).trim());
+            }
 
             Socket deaf = new Socket();
             deaf.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), socketServer.port()), 2_000);

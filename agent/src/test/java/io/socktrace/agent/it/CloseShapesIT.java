@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Closes that are not plain closes, on real loopback sockets in a child JVM with the agent: a CLOSE_WAIT leak (the
- * peer closed, this JVM kept the socket open), half-closes ({@code shutdownOutput} on a {@code Socket} and a
- * {@code SocketChannel}, {@code shutdownInput}) and abortive closes ({@code SO_LINGER} 0, an RST the peer sees as
- * "Connection reset").
+ * peer closed, this JVM kept the socket open), half-closes ({@code shutdownOutput} on a {@code Socket}, a
+ * {@code SocketChannel} and an {@code AsynchronousSocketChannel}, {@code shutdownInput}) and abortive closes
+ * ({@code SO_LINGER} 0, an RST the peer sees as "Connection reset").
  */
 class CloseShapesIT {
 
@@ -113,8 +113,14 @@ class CloseShapesIT {
         assertTrue(channelCycle.get("shutdownOutputAtMicros").asLong() > 0, channel.toPrettyString());
         assertEquals("endOfStream", channelCycle.get("cause").asText(), channel.toPrettyString());
 
+        assertEquals("got 9", run.printed("asyncAnswer"));
+        JsonNode async = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("asyncPort"), false);
+        assertEquals("[\"AsynchronousSocketChannel\"]", async.get("transports").toString(), async.toPrettyString());
+        assertEquals(1, async.get("outputShutdowns").asLong(), async.toPrettyString());
+        assertTrue(ReportJson.cycles(async).get(0).get("shutdownOutputAtMicros").asLong() > 0, async.toPrettyString());
+
         JsonNode totals = report.get("totals");
-        assertEquals(2, totals.get("outputShutdowns").asLong(), totals.toString());
+        assertEquals(3, totals.get("outputShutdowns").asLong(), totals.toString());
         assertEquals(1, totals.get("inputShutdowns").asLong(), totals.toString());
 
         List<String> socketEvents = new ArrayList<>();
