@@ -29,6 +29,12 @@ public record ConnectionEvent(Kind kind, long epochMicros, String endpoint, bool
         CONNECT, CONNECT_FAILED, ACCEPT,
         /** A connection open since before recording (attach, reset), first seen in use. */
         OPENED_BEFORE,
-        TLS, READ_TIMEOUT, END_OF_STREAM, ERROR, CLOSE
+        TLS, READ_TIMEOUT, END_OF_STREAM, ERROR, CLOSE,
+        /** This JVM half-closed the connection: {@code shutdownOutput} (a FIN sent without a close). */
+        SHUTDOWN_OUTPUT,
+        /** This JVM shut the connection down for input ({@code shutdownInput}). */
+        SHUTDOWN_INPUT,
+        /** This JVM closed the connection with {@code SO_LINGER} 0: an RST sent; the {@code close} event follows. */
+        RESET_SENT
     }
 }

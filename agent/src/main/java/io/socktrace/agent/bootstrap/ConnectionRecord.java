@@ -49,6 +49,14 @@ public final class ConnectionRecord {
     volatile int asyncReadTimeoutMillis;
     /** The last I/O error, or {@code null}: one object, so that its time, cause and message always agree. */
     volatile Failure failure;
+    /** The read that saw end of stream: its thread (the last reader) and stack (sampled); for CLOSE_WAIT leaks. */
+    volatile String eofThread;
+    volatile int eofStackId;
+    /** When this JVM half-closed the connection ({@code shutdownOutput}, {@code shutdownInput}); 0 if it did not. */
+    volatile long outputShutdownNanos;
+    volatile long inputShutdownNanos;
+    /** Closed with {@code SO_LINGER} 0: the close sent an RST. Set once, by the closing thread. */
+    boolean resetSent;
 
     ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
                      java.net.InetAddress localAddress, int localPort,
@@ -92,11 +100,32 @@ public final class ConnectionRecord {
         if (n > 0) {
             lastReadNanos = now;
             bytesRead += n;
-        } else if (n < 0 && eofNanos == 0) {
-            eofNanos = now; // NioSocketImpl latches EOF; only the first -1 is the event
+        } else if (n < 0 && eofNanos == 0 && inputShutdownNanos == 0) {
+            // NioSocketImpl latches EOF; only the first -1 is the event. After this JVM's own shutdownInput reads
+            // return -1 whatever the peer did: no end of stream from the peer.
+            eofNanos = now;
             return true;
         }
         return false;
+    }
+
+    /** Records a half-close; returns whether it was the first of its direction. */
+    boolean shutdown(long now, boolean output) {
+        if (output ? outputShutdownNanos != 0 : inputShutdownNanos != 0) {
+            return false;
+        }
+        if (output) {
+            outputShutdownNanos = now;
+        } else {
+            inputShutdownNanos = now;
+        }
+        return true;
+    }
+
+    /** The peer closed (end of stream read) and this JVM has held the connection open since for {@code closeWaitNanos}. */
+    boolean inCloseWait(long now, long closeWaitNanos) {
+        long eof = eofNanos;
+        return eof != 0 && now - eof >= closeWaitNanos;
     }
 
     void asyncReadStarted(long now, int timeoutMillis) {

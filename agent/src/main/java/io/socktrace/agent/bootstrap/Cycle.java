@@ -32,6 +32,9 @@ public final class Cycle {
     private final int closeStackId;
     private final int connectStackId;
     private final long reconnectGapMicros;
+    private final long outputShutdownMicros;
+    private final long inputShutdownMicros;
+    private final boolean resetSent;
     long reopenedGapMicros = -1;
 
     Cycle(ConnectionRecord c, CloseCause cause, long closedNanos, String closeThread, int closeStackId) {
@@ -60,6 +63,9 @@ public final class Cycle {
         this.closeStackId = closeStackId;
         this.connectStackId = c.connectStackId;
         this.reconnectGapMicros = c.reconnectGapNanos < 0 ? -1 : c.reconnectGapNanos / 1_000;
+        this.outputShutdownMicros = micros(c.outputShutdownNanos);
+        this.inputShutdownMicros = micros(c.inputShutdownNanos);
+        this.resetSent = c.resetSent;
     }
 
     private static long micros(long nanos) {
@@ -185,5 +191,20 @@ public final class Cycle {
     /** Lifetime from the start of the connect to the close; -1 if unknown ({@link #openedBeforeRecording()}). */
     public long lifetimeMicros() {
         return openedBeforeRecording ? -1 : closedMicros - openedMicros;
+    }
+
+    /** When this JVM shut the connection down for output (a FIN sent without a close), 0 if it did not. */
+    public long outputShutdownMicros() {
+        return outputShutdownMicros;
+    }
+
+    /** When this JVM shut the connection down for input, 0 if it did not. */
+    public long inputShutdownMicros() {
+        return inputShutdownMicros;
+    }
+
+    /** Closed with {@code SO_LINGER} 0: this JVM reset the connection (RST) rather than closing it with a FIN. */
+    public boolean resetSent() {
+        return resetSent;
     }
 }

@@ -29,6 +29,9 @@ final class EndpointAggregate {
     private long failedConnects;
     private long requestInFlightCloses;
     private long tlsCloses;
+    private long outputShutdowns;
+    private long inputShutdowns;
+    private long resetsSent;
     // counts are created on first use: most endpoints never see most kinds of event
     private IntCounts openedByTransport; // by ordinal
     private long firstNanos;
@@ -88,6 +91,15 @@ final class EndpointAggregate {
         touch(record.connectedNanos);
     }
 
+    /** This JVM half-closed a connection (the first shutdown of that direction on it). */
+    synchronized void shutdown(boolean output) {
+        if (output) {
+            outputShutdowns++;
+        } else {
+            inputShutdowns++;
+        }
+    }
+
     synchronized void connectFailed(long startNanos, String reason, int stackId) {
         failedConnects++;
         touch(startNanos);
@@ -101,6 +113,9 @@ final class EndpointAggregate {
         closesByCause = add(closesByCause, cycle.cause().ordinal());
         if (cycle.tls()) {
             tlsCloses++;
+        }
+        if (cycle.resetSent()) {
+            resetsSent++;
         }
         if (cycle.requestInFlight()) {
             requestInFlightCloses++;
@@ -211,21 +226,27 @@ final class EndpointAggregate {
      * The counters alone, for scrapes ({@code Totals}, JMX): no counts by key, no samples, no cycles, so that the
      * lock is held only for copying a few longs. Not for reports.
      */
-    synchronized EndpointSnapshot counters(int openNow) {
+    synchronized EndpointSnapshot counters(int openNow, int closeWaits) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, Map.of(), Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
                 Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), NO_SAMPLES, NO_SAMPLES, NO_SAMPLES,
-                NO_SAMPLES, NO_CYCLES, cyclesDropped);
+                NO_SAMPLES, NO_CYCLES, cyclesDropped, closeShapes(closeWaits, java.util.List.of()));
     }
 
-    synchronized EndpointSnapshot snapshot(int openNow) {
+    synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, enumCopy(Transport.class, openedByTransport),
                 Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
                 enumCopy(CloseCause.class, closesByCause), ordered(failuresByReason), copy(closeStacks),
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
-                cycles.toArray(new Cycle[0]), cyclesDropped);
+                cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks));
+    }
+
+    /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */
+    private CloseShapes closeShapes(int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
+        return outputShutdowns + inputShutdowns + resetsSent + closeWaits == 0 ? CloseShapes.NONE
+                : new CloseShapes(outputShutdowns, inputShutdowns, resetsSent, closeWaits, closeWaitLeaks);
     }
 
     private static final class PendingClose {

@@ -109,15 +109,17 @@ final class EndpointRegistry {
 
     private List<EndpointSnapshot> copies(Iterable<ConnectionRecord> open, boolean countersOnly) {
         Map<Endpoint, Integer> openBy = new java.util.HashMap<>();
+        CloseWaits closeWaits = new CloseWaits(settings.closeWaitNanos());
         for (ConnectionRecord record : open) {
             Endpoint endpoint = endpoints.containsKey(record.endpoint) ? record.endpoint : OTHER_ENDPOINTS;
             openBy.merge(endpoint, 1, Integer::sum);
+            closeWaits.check(endpoint, record);
         }
         List<EndpointSnapshot> snapshots = new ArrayList<>();
         for (EndpointAggregate aggregate : endpoints.values()) {
-            snapshots.add(copy(aggregate, openBy, countersOnly));
+            snapshots.add(copy(aggregate, openBy, closeWaits, countersOnly));
         }
-        EndpointSnapshot other = copy(otherEndpoints, openBy, countersOnly);
+        EndpointSnapshot other = copy(otherEndpoints, openBy, closeWaits, countersOnly);
         if (other.opened() + other.openedBefore() + other.failedConnects() > 0) {
             snapshots.add(other);
         }
@@ -126,9 +128,11 @@ final class EndpointRegistry {
     }
 
     private static EndpointSnapshot copy(EndpointAggregate aggregate, Map<Endpoint, Integer> openBy,
-                                         boolean countersOnly) {
+                                         CloseWaits closeWaits, boolean countersOnly) {
         int openNow = openBy.getOrDefault(aggregate.endpoint(), 0);
-        return countersOnly ? aggregate.counters(openNow) : aggregate.snapshot(openNow);
+        int waiting = closeWaits.count(aggregate.endpoint());
+        return countersOnly ? aggregate.counters(openNow, waiting)
+                : aggregate.snapshot(openNow, waiting, closeWaits.leaks(aggregate.endpoint()));
     }
 
     /** Connections to endpoints beyond the cap. */

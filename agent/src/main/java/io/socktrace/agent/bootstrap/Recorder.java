@@ -303,8 +303,37 @@ public final class Recorder {
             return;
         }
         long now = Clock.nanos();
-        if (record.read(now, n) && bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
+        if (record.read(now, n)) {
+            endOfStream(record, now);
+        }
+    }
+
+    /** The first end of stream of a connection (once per connection, not the hot path): who read it, for CLOSE_WAIT. */
+    private void endOfStream(ConnectionRecord record, long now) {
+        record.eofThread = threadName();
+        record.eofStackId = stacks.capture();
+        if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
             publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
+        }
+    }
+
+    /**
+     * This JVM half-closed a connection ({@code shutdownOutput}: a FIN sent, the connection reads on;
+     * {@code shutdownInput}); the first of each direction counts.
+     */
+    void shutdown(Object socket, boolean output) {
+        ConnectionRecord record = seen(socket);
+        if (record == null) {
+            return;
+        }
+        long now = Clock.nanos();
+        if (record.shutdown(now, output)) {
+            endpoints.aggregate(record.endpoint).shutdown(output);
+            ConnectionEvent.Kind kind = output ? ConnectionEvent.Kind.SHUTDOWN_OUTPUT
+                    : ConnectionEvent.Kind.SHUTDOWN_INPUT;
+            if (bus.wants(kind)) {
+                publish(kind, now, record, stacks.capture(), 0, 0, null, record.requestInFlight());
+            }
         }
     }
 
@@ -403,6 +432,7 @@ public final class Recorder {
         }
         long now = Clock.nanos();
         int stackId = stacks.capture();
+        record.resetSent = Linger.zero(socket);
         fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();
     }
@@ -441,6 +471,10 @@ public final class Recorder {
     private void fold(ConnectionRecord record, CloseCause cause, long closedNanos, String thread, int stackId) {
         Cycle cycle = new Cycle(record, cause, closedNanos, thread, stackId);
         endpoints.aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause));
+        if (record.resetSent && bus.wants(ConnectionEvent.Kind.RESET_SENT)) {
+            publish(ConnectionEvent.Kind.RESET_SENT, closedNanos, record, stackId, 0, 0, "SO_LINGER 0",
+                    cycle.requestInFlight());
+        }
         if (bus.wants(ConnectionEvent.Kind.CLOSE)) {
             publish(ConnectionEvent.Kind.CLOSE, closedNanos, record, stackId,
                     record.openedBeforeRecording ? -1 : closedNanos - record.connectStartNanos, 0, cause.name(),

@@ -11,9 +11,21 @@ package io.socktrace.agent.bootstrap;
  * @param cycles             closed connections kept in full per endpoint
  * @param reconnectWindowNanos how soon after a close a new connection to the same endpoint counts as a reconnect
  * @param stackRate          stack captures per second at most, beyond which stacks are sampled; 0 for every stack
+ * @param closeWaitNanos     how long after the peer closed (end of stream read) a connection still open is a
+ *                           CLOSE_WAIT leak
  */
 public record RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,
-                               long reconnectWindowNanos, int stackRate) {
+                               long reconnectWindowNanos, int stackRate, long closeWaitNanos) {
+
+    /** The default {@code closeWait}: 10 s. */
+    public static final long CLOSE_WAIT_NANOS = 10_000_000_000L;
+
+    /** Settings with the default {@code closeWait}. */
+    public RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,
+                            long reconnectWindowNanos, int stackRate) {
+        this(maxConnections, maxEndpoints, maxStacks, stackDepth, cycles, reconnectWindowNanos, stackRate,
+                CLOSE_WAIT_NANOS);
+    }
 
     /** Settings that capture every stack. */
     public RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,

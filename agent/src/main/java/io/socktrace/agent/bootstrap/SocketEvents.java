@@ -281,6 +281,27 @@ public final class SocketEvents {
         }
     }
 
+    /**
+     * A half-close returned ({@code shutdownOutput} when {@code output}, else {@code shutdownInput}; Netty's
+     * {@code shutdown(read, write)} may do both); recorded if it did not throw.
+     */
+    public static void shutdownEnd(Object connection, boolean input, boolean output, Throwable thrown) {
+        Recorder r = recorder;
+        if (r == null || thrown != null) {
+            return;
+        }
+        try {
+            if (output) {
+                r.shutdown(connection, true);
+            }
+            if (input) {
+                r.shutdown(connection, false);
+            }
+        } catch (Throwable error) {
+            r.failed(error);
+        }
+    }
+
     /** An asynchronous channel starts connecting (the connect may complete before this returns). */
     public static void asyncConnectStart(Object channel, SocketAddress remote) {
         Recorder r = recorder;

@@ -149,12 +149,18 @@ public final class AgentConfig {
         return (Long) values.get(Option.RECONNECT_WINDOW);
     }
 
+    /** How long a connection the peer closed may stay open before it counts as a CLOSE_WAIT leak. */
+    public long closeWaitNanos() {
+        return (Long) values.get(Option.CLOSE_WAIT);
+    }
+
     /** The options as given or defaulted, in {@code key=value} form, for the report header. */
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Option, Object> entry : values.entrySet()) {
             Object value = entry.getValue();
-            String shown = entry.getKey() == Option.RECONNECT_WINDOW ? ((Long) value / 1_000_000) + "ms"
+            String shown = entry.getKey() == Option.RECONNECT_WINDOW || entry.getKey() == Option.CLOSE_WAIT
+                    ? ((Long) value / 1_000_000) + "ms"
                     : entry.getKey() == Option.STACK_RATE && value.equals(0) ? "all"
                     : value instanceof java.util.List ? String.join(":", libraries()) : String.valueOf(value);
             out.append(out.length() == 0 ? "" : ",").append(entry.getKey().key()).append('=').append(shown);

@@ -137,6 +137,14 @@ public enum Option {
             }
             return value;
         }
+    },
+    CLOSE_WAIT("closeWait", "10s", "DURATION, e.g. 500ms, 10s, 2m",
+            "how long a connection the peer closed (end of stream read) may stay open before it counts as a "
+                    + "CLOSE_WAIT leak") {
+        @Override
+        Object parse(String value) {
+            return duration(value);
+        }
     };
 
     private final String key;

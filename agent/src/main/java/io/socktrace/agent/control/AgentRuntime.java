@@ -146,7 +146,7 @@ public final class AgentRuntime {
     private Recorder newRecorder(boolean atStartUp) {
         RecorderSettings settings = new RecorderSettings(config.maxConnections(), config.maxEndpoints(),
                 config.maxStacks(), config.stackDepth(), config.cycles(), config.reconnectWindowNanos(),
-                config.stackRate());
+                config.stackRate(), config.closeWaitNanos());
         Recorder fresh = atStartUp ? new Recorder(settings) : Recorder.whileRunning(settings);
         if (config.jfr() && JfrEvents.available()) {
             fresh.addListener(new JfrEvents());

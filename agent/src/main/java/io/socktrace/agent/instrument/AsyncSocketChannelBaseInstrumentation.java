@@ -10,7 +10,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * {@code sun.nio.ch.AsynchronousSocketChannelImpl}: {@code enableReading(true)} ("reading killed") is called on
  * JDK 17 and 25 only by the read-timeout task, just before the read fails with
- * {@code InterruptedByTimeoutException}.
+ * {@code InterruptedByTimeoutException}; {@code shutdownOutput}/{@code shutdownInput} half-close it.
  */
 final class AsyncSocketChannelBaseInstrumentation implements TypeInstrumentation {
 
@@ -21,7 +21,9 @@ final class AsyncSocketChannelBaseInstrumentation implements TypeInstrumentation
 
     @Override
     public AgentBuilder.Transformer.ForAdvice advise(AgentBuilder.Transformer.ForAdvice transformer) {
-        return transformer.advice(named("enableReading").and(takesArguments(boolean.class)), ReadKilled.class.getName());
+        return transformer.advice(named("enableReading").and(takesArguments(boolean.class)), ReadKilled.class.getName())
+                .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
     }
 
     static final class ReadKilled {

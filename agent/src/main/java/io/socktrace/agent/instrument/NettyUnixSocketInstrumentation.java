@@ -12,7 +12,8 @@ import net.bytebuddy.asm.Advice;
  * Netty's {@code io.netty.channel.unix.Socket} (the native socket under epoll, 4.1 and 4.2): {@code recv} and
  * {@code recvAddress} return the bytes read, -1 at end of stream, 0 when nothing is there, and throw
  * {@code Errors$NativeIoException} (errno in the message) on a reset; {@code send} and {@code sendAddress} write;
- * {@code finishConnect} completes a pending connect (true) or throws why it failed.
+ * {@code finishConnect} completes a pending connect (true) or throws why it failed; {@code shutdown(read, write)}
+ * half-closes (epoll's {@code shutdownOutput}/{@code shutdownInput} end there).
  */
 final class NettyUnixSocketInstrumentation extends LibraryInstrumentation {
 
@@ -35,7 +36,10 @@ final class NettyUnixSocketInstrumentation extends LibraryInstrumentation {
                 new Advised("sendAddress(long, int, int)",
                         named("sendAddress").and(takesArguments(long.class, int.class, int.class)),
                         ConnectionAdvice.WriteInt.class),
-                new Advised("finishConnect()", named("finishConnect").and(takesArguments(0)), FinishConnect.class));
+                new Advised("finishConnect()", named("finishConnect").and(takesArguments(0)), FinishConnect.class),
+                new Advised("shutdown(boolean, boolean)",
+                        named("shutdown").and(takesArguments(boolean.class, boolean.class)),
+                        HalfCloseAdvice.NettyShutdown.class));
     }
 
 

@@ -32,7 +32,9 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
                         Read.class.getName())
                 .advice(named("write").and(isPrivate()).and(takesArguments(byte[].class, int.class, int.class)),
                         Write.class.getName())
-                .advice(named("close").and(takesArguments(0)), ConnectionAdvice.Close.class.getName());
+                .advice(named("close").and(takesArguments(0)), ConnectionAdvice.Close.class.getName())
+                .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
     }
 
     /**

@@ -45,7 +45,9 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
                 .advice(named("blockingWriteFully").and(takesArguments(3)).and(takesArgument(0, byte[].class)),
                         BlockingWrite.class.getName())
                 .advice(named("implCloseSelectableChannel").and(takesArguments(0)),
-                ConnectionAdvice.Close.class.getName());
+                ConnectionAdvice.Close.class.getName())
+                .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
     }
 
     /** {@code connect(SocketAddress)}: true when connected, false when pending (non-blocking). */

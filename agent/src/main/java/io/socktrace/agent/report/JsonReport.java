@@ -42,10 +42,10 @@ public final class JsonReport {
                 .name("process").beginObject().field("pid", pid).field("jvm", jvm).endObject()
                 .field("startedAtMicros", r.startMicros())
                 .field("takenAtMicros", r.takenMicros());
-        totals(json, Totals.of(r.endpoints()));
+        totals(json, Totals.of(r.endpoints()), r);
         json.name("endpoints").beginArray();
         for (EndpointFindings f : findings) {
-            endpoint(json, f);
+            endpoint(json, f, r);
         }
         json.endArray();
         json.name("stacks").beginArray();
@@ -58,7 +58,8 @@ public final class JsonReport {
                 .field("maxConnections", s.maxConnections()).field("maxEndpoints", s.maxEndpoints())
                 .field("maxStacks", s.maxStacks()).field("stackDepth", s.stackDepth()).field("cycles", s.cycles())
                 .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000)
-                .field("stackRate", s.stackRate()).endObject();
+                .field("stackRate", s.stackRate())
+                .field("closeWaitMicros", s.closeWaitNanos() / 1_000).endObject();
         json.name("dropped").beginObject()
                 .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
                 .field("untrackedConnections", r.untrackedConnections())
@@ -78,14 +79,16 @@ public final class JsonReport {
         return out.append('\n').toString();
     }
 
-    private static void totals(Json json, Totals t) {
+    private static void totals(Json json, Totals t, RecordingSnapshot r) {
         json.name("totals").beginObject().field("opened", t.opened()).field("accepted", t.accepted())
                 .field("openedBeforeRecording", t.openedBefore())
                 .field("closed", t.closed()).field("open", t.open()).field("failedConnects", t.failedConnects())
-                .field("reconnects", t.reconnects()).endObject();
+                .field("reconnects", t.reconnects());
+        CloseShapesJson.totals(json, r.endpoints());
+        json.endObject();
     }
 
-    private static void endpoint(Json json, EndpointFindings f) {
+    private void endpoint(Json json, EndpointFindings f, RecordingSnapshot r) {
         EndpointSnapshot e = f.endpoint();
         json.beginObject()
                 .field("endpoint", e.endpoint().key())
@@ -124,6 +127,7 @@ public final class JsonReport {
         attribution(json, "closedBy", f.closer());
         attribution(json, e.endpoint().accepted() ? "acceptedBy" : "reopenedBy", f.reopener());
         attribution(json, "failedBy", f.failedConnector());
+        CloseShapesJson.endpoint(json, e, r, libraries);
         json.name("cycles").beginArray();
         for (Cycle c : e.cycleList()) {
             cycle(json, c);
@@ -135,7 +139,7 @@ public final class JsonReport {
      * {@code null} only when there was no event of the kind; events without a kept stack (none sampled, or the
      * stack table full) give an object with a {@code null} stack, so that their counts are never lost.
      */
-    private static void attribution(Json json, String name, Attribution a) {
+    static void attribution(Json json, String name, Attribution a) {
         json.name(name);
         if (a.stack() == null && a.total() == 0 && a.notSampled() == 0) {
             json.value((String) null);
@@ -184,8 +188,9 @@ public final class JsonReport {
                 .field("closeThread", c.closeThread())
                 .field("closeStackId", Math.max(StackTable.NO_STACK, c.closeStackId()))
                 .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
-                .field("reopenedAfterMicros", c.reopenedGapMicros())
-                .endObject();
+                .field("reopenedAfterMicros", c.reopenedGapMicros());
+        CloseShapesJson.cycle(json, c);
+        json.endObject();
     }
 
     static void stack(Json json, StackTrace stack) {

@@ -53,7 +53,7 @@ public final class TextReport {
         StringBuilder out = new StringBuilder(4096);
         header(out, recording, findings, process, trigger);
         for (EndpointFindings f : findings) {
-            endpoint(out, f);
+            endpoint(out, f, recording);
         }
         stacks(out, recording);
         health(out, recording);
@@ -75,12 +75,13 @@ public final class TextReport {
                 .append(t.failedConnects()).append(" failed to connect, ").append(t.closed()).append(" closed, ")
                 .append(t.open()).append(" open   reconnects: ").append(t.reconnects()).append(" to ")
                 .append(t.reconnecting()).append(t.reconnecting() == 1 ? " endpoint" : " endpoints").append('\n');
+        CloseShapesText.header(out, r);
         if (findings.isEmpty()) {
             out.append("\nno TCP connections recorded\n");
         }
     }
 
-    private void endpoint(StringBuilder out, EndpointFindings f) {
+    private void endpoint(StringBuilder out, EndpointFindings f, RecordingSnapshot recording) {
         EndpointSnapshot e = f.endpoint();
         out.append('\n').append(e.endpoint()).append("   ");
         long span = e.lastMicros() - e.firstMicros();
@@ -120,6 +121,7 @@ public final class TextReport {
             out.append('\n');
             attribution(out, "closed by", f.closer());
         }
+        CloseShapesText.endpoint(out, e, recording, libraries, this::time);
         if (e.reconnects() > 0) {
             attribution(out, e.endpoint().accepted() ? "accepted by" : "reopened by", f.reopener());
         }
@@ -172,7 +174,7 @@ public final class TextReport {
         return out.toString();
     }
 
-    private static void attribution(StringBuilder out, String role, Attribution a) {
+    static void attribution(StringBuilder out, String role, Attribution a) {
         out.append("  ").append(String.format(Locale.ROOT, "%-13s", role)).append(a.where());
         if (a.stack() != null) {
             out.append("   ").append(a.count()).append(" of ").append(a.total())
@@ -210,6 +212,7 @@ public final class TextReport {
         if (c.lastReadMicros() != 0) {
             out.append("  last read ").append(time(c.lastReadMicros()));
         }
+        CloseShapesText.cycleHalfCloses(out, c, this::time);
         switch (c.cause()) {
             case READ_TIMEOUT:
                 out.append("  timeout ").append(time(c.causeMicros())).append(" (SO_TIMEOUT ")
@@ -230,6 +233,7 @@ public final class TextReport {
         if (c.closeThread() != null) {
             out.append(" by \"").append(c.closeThread()).append('"');
         }
+        CloseShapesText.cycleAfterClose(out, c);
         if (c.requestInFlight()) {
             out.append("  request in flight");
         }

@@ -72,6 +72,18 @@ public final class Cycles {
             return this;
         }
 
+        /** This JVM half-closed it at {@code at}: {@code shutdownOutput} when {@code output}, else {@code shutdownInput}. */
+        public Builder shutdown(long at, boolean output) {
+            record.shutdown(nanosAt(at), output);
+            return this;
+        }
+
+        /** Its close will have {@code SO_LINGER} 0: an RST sent. */
+        public Builder resetSent() {
+            record.resetSent = true;
+            return this;
+        }
+
         /** Closed at {@code at} by {@code thread}, for the cause the record's events give. */
         public Cycle closed(long at, String thread, int closeStackId) {
             return new Cycle(record, record.cause(), nanosAt(at), thread, closeStackId);

@@ -3,6 +3,7 @@ package io.socktrace.agent.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class AgentConfigTest {
     void unknownKeyNamesItAndListsTheAcceptedOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles=3,nosuchoption=1"));
         assertEquals("unknown option 'nosuchoption' (accepted options: report, format, trace, jfr, libraries, signal, "
-                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache)", e.getMessage());
+                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache, closeWait)", e.getMessage());
     }
 
     @Test
@@ -81,7 +82,17 @@ class AgentConfigTest {
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("report=")).getMessage());
         assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, format, trace, jfr, "
                         + "libraries, signal, cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, "
-                        + "reconnectWindow, cache)",
+                        + "reconnectWindow, cache, closeWait)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles")).getMessage());
+    }
+
+    @Test
+    void closeWaitIsADurationOfTenSecondsByDefault() {
+        assertEquals(10_000_000_000L, AgentConfig.parse(null).closeWaitNanos());
+        assertEquals(1_000_000_000L, AgentConfig.parse("closeWait=1s").closeWaitNanos());
+        assertEquals(500_000_000L, AgentConfig.parse("closeWait=500ms").closeWaitNanos());
+        assertTrue(AgentConfig.parse("closeWait=2m").describe().contains("closeWait=120000ms"));
+        ConfigException bad = assertThrows(ConfigException.class, () -> AgentConfig.parse("closeWait=soon"));
+        assertTrue(bad.getMessage().contains("closeWait"), bad.getMessage());
     }
 }

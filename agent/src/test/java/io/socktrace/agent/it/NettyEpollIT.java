@@ -86,4 +86,25 @@ class NettyEpollIT {
                 .startsWith("io.netty.handler.timeout.WriteTimeoutHandler.writeTimedOut("), stalled.get("closedBy").toString());
         assertTrue(stalled.get("cycles").get(0).get("bytesWritten").asLong() > 0, stalled.toPrettyString());
     }
+
+    @ParameterizedTest
+    @MethodSource("javaHomesAndNettyLines")
+    void shutdownOutputOverEpollIsAHalfClose(Path javaHome, String line, @TempDir Path dir) throws Exception {
+        AgentRun run = AgentRun.on(javaHome, dir)
+                .command("-cp", AgentRun.testClassPath("netty-" + line), "io.socktrace.scenario.netty.EpollHalfClose");
+        JsonNode report = run.runForJson();
+        assertEquals("true", run.printed("epollAvailable"), "the native transport loaded: " + run.stderr());
+        assertTrue(run.printed("nettyVersion").startsWith(line + "."), run.printed("nettyVersion"));
+        assertEquals("got 6", run.printed("answer"), "the server read to end of stream: the FIN was sent");
+        assertEquals("true", run.printed("closedByPeer"));
+
+        JsonNode client = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("port"), false);
+        String pretty = client.toPrettyString();
+        assertEquals("[\"Netty epoll\"]", client.get("transports").toString(), pretty);
+        assertEquals(1, client.get("outputShutdowns").asLong(), pretty);
+        assertEquals(0, client.get("inputShutdowns").asLong(), pretty);
+        JsonNode cycle = client.get("cycles").get(0);
+        assertTrue(cycle.get("shutdownOutputAtMicros").asLong() > cycle.get("lastWriteAtMicros").asLong(), pretty);
+        assertTrue(cycle.get("closedAtMicros").asLong() > cycle.get("shutdownOutputAtMicros").asLong(), pretty);
+    }
 }
