@@ -54,6 +54,10 @@ final class EndpointAggregate {
      */
     private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>(1);
     private long cyclesDropped;
+    /** When failed connects started (retry storms); made at the first failure. */
+    private FailedAttempts failedAttempts;
+    /** Counts events against {@code trigger=...}; see {@link ReportTrigger}. */
+    final TriggerWindow triggerWindow = new TriggerWindow();
 
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
         this.endpoint = endpoint;
@@ -93,6 +97,10 @@ final class EndpointAggregate {
         touch(startNanos);
         failuresByReason = add(failuresByReason, reason);
         failedConnectStacks = increment(failedConnectStacks, stackId);
+        if (failedAttempts == null) {
+            failedAttempts = new FailedAttempts();
+        }
+        failedAttempts.add(startNanos);
     }
 
     synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos) {
@@ -219,7 +227,8 @@ final class EndpointAggregate {
                 enumCopy(CloseCause.class, closesByCause), ordered(failuresByReason), copy(closeStacks),
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
-                cycles.toArray(new Cycle[0]), cyclesDropped);
+                cycles.toArray(new Cycle[0]), cyclesDropped,
+                failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times());
     }
 
     private static final class PendingClose {

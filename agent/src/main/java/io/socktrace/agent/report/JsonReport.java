@@ -74,8 +74,20 @@ public final class JsonReport {
             json.field(internal.getKey(), internal.getValue());
         }
         json.endObject().field("listeningSocketsKnown", r.listenersKnown()).endObject();
+        reportTrigger(json, r.trigger());
         json.endObject();
         return out.append('\n').toString();
+    }
+
+    /** What {@code trigger=...} did; {@code null} without one. */
+    private static void reportTrigger(Json json, io.socktrace.agent.bootstrap.ReportTrigger.Counts t) {
+        json.name("reportTrigger");
+        if (t == null) {
+            json.value((String) null);
+            return;
+        }
+        json.beginObject().field("rule", t.rule()).field("fired", t.fired()).field("suppressed", t.suppressed())
+                .field("capPerInterval", t.capPerInterval()).field("intervalMicros", t.intervalMicros()).endObject();
     }
 
     private static void totals(Json json, Totals t) {
@@ -91,6 +103,8 @@ public final class JsonReport {
                 .field("endpoint", e.endpoint().key())
                 .field("hostName", e.endpoint().hostName())
                 .field("accepted", e.endpoint().accepted());
+        OtelNames.endpoint(json, e.endpoint().accepted(), e.endpoint().address(), e.endpoint().port(),
+                e.endpoint().hostName());
         json.name("transports").beginArray();
         for (Transport transport : Transport.values()) {
             if (e.openedByTransport().containsKey(transport)) {
@@ -124,9 +138,10 @@ public final class JsonReport {
         attribution(json, "closedBy", f.closer());
         attribution(json, e.endpoint().accepted() ? "acceptedBy" : "reopenedBy", f.reopener());
         attribution(json, "failedBy", f.failedConnector());
+        RetryStormJson.write(json, io.socktrace.agent.analysis.RetryStorm.of(e), f.failedConnector());
         json.name("cycles").beginArray();
         for (Cycle c : e.cycleList()) {
-            cycle(json, c);
+            cycle(json, c, e.endpoint());
         }
         json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
     }
@@ -158,7 +173,7 @@ public final class JsonReport {
                 .endObject();
     }
 
-    private static void cycle(Json json, Cycle c) {
+    private static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())
@@ -184,8 +199,14 @@ public final class JsonReport {
                 .field("closeThread", c.closeThread())
                 .field("closeStackId", Math.max(StackTable.NO_STACK, c.closeStackId()))
                 .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
-                .field("reopenedAfterMicros", c.reopenedGapMicros())
-                .endObject();
+                .field("reopenedAfterMicros", c.reopenedGapMicros());
+        OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                c.localAddress(), c.localPort(), c.peer());
+        String error = OtelNames.causeError(causeName(c.cause()));
+        if (error != null) {
+            json.field("error.type", error);
+        }
+        json.endObject();
     }
 
     static void stack(Json json, StackTrace stack) {
