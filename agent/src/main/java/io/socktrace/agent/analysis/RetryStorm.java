@@ -10,8 +10,8 @@ import java.util.Locale;
  * Failed connects to one endpoint over time: how many, over what span, how fast, and whether the client backs off,
  * read from the gaps between the starts of successive failed attempts. Growing gaps (the median of the last quarter
  * of the gaps at least twice that of the first quarter, and the last gap at least twice the first; a backoff that
- * reached its cap still shows, since the first attempts are always kept) are a backoff; gaps that stay within a
- * factor of two of each other, or all under a millisecond, are none; anything else is irregular. With fewer than
+ * reached its cap still shows, since the first attempts are always kept) are a backoff; gaps whose middle half stays
+ * within a factor of two, or under a millisecond, are none; anything else is irregular. With fewer than
  * {@link #MIN_ATTEMPTS} attempts it says so instead of guessing. Pure.
  *
  * @param attempts      failed connects in all
@@ -20,8 +20,9 @@ import java.util.Locale;
  * @param backoff       the verdict
  * @param firstGapMicros the gap between the first two attempts, -1 if fewer than two
  * @param lastGapMicros the gap between the last two, -1 if fewer than two
- * @param lowGapMicros  the 10th percentile of the measured gaps, -1 if none
- * @param highGapMicros the 90th percentile, -1 if none
+ * @param lowGapMicros  the first quartile of the measured gaps, -1 if none
+ * @param highGapMicros the third quartile, -1 if none (the middle half of the gaps lies between the two, so that
+ *                      a pause of the machine or the JVM's warm-up does not hide a steady loop)
  * @param gapsMeasured  gaps measured (consecutive kept attempts)
  * @param notKept       attempts between the first and the most recent kept ones, whose times were not kept
  */
@@ -77,8 +78,8 @@ public record RetryStorm(long attempts, long spanMicros, double perSecond, Backo
         long firstGap = gaps.isEmpty() ? -1 : gaps.get(0);
         long lastGap = gaps.isEmpty() ? -1 : gaps.get(gaps.size() - 1);
         long[] ordered = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
-        long low = percentile(ordered, 10);
-        long high = percentile(ordered, 90);
+        long low = percentile(ordered, 25);
+        long high = percentile(ordered, 75);
         Backoff backoff = verdict(times.count(), gaps, firstGap, lastGap, low, high);
         return new RetryStorm(times.count(), span, perSecond, backoff, firstGap, lastGap, low, high, gaps.size(),
                 times.notKept());
@@ -115,14 +116,14 @@ public record RetryStorm(long attempts, long spanMicros, double perSecond, Backo
                 out.append(": too few to tell whether it backs off (").append(MIN_ATTEMPTS).append(" needed)");
                 break;
             case NONE:
-                out.append(", no backoff (gaps ").append(range()).append(')');
+                out.append(", no backoff (gaps mostly ").append(range()).append(')');
                 break;
             case BACKING_OFF:
                 out.append(", backing off (gaps ").append(Durations.format(firstGapMicros)).append(" -> ")
                         .append(Durations.format(lastGapMicros)).append(')');
                 break;
             default:
-                out.append(", irregular gaps (").append(range()).append("), neither steady nor growing");
+                out.append(", irregular gaps (mostly ").append(range()).append("), neither steady nor growing");
                 break;
         }
         if (notKept > 0 && backoff != Backoff.TOO_FEW) {

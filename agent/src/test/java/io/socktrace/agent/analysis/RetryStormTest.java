@@ -43,7 +43,7 @@ class RetryStormTest {
         assertEquals(80, storm.notKept());
         assertEquals(80_000, storm.lowGapMicros());
         assertEquals(85_000, storm.highGapMicros());
-        assertEquals("120 attempts in 9.820 s (12.1/s), no backoff (gaps 80 ms to 85 ms); gaps measured over 40 "
+        assertEquals("120 attempts in 9.820 s (12.1/s), no backoff (gaps mostly 80 ms to 85 ms); gaps measured over 40 "
                 + "of the attempts (the first and the most recent)", storm.summary());
     }
 
@@ -51,8 +51,7 @@ class RetryStormTest {
     void aTightLoopIsNoBackoffWhateverItsJitter() {
         RetryStorm storm = RetryStorm.of(at(0, 50, 400, 420, 900, 910, 990));
         assertEquals(Backoff.NONE, storm.backoff());
-        assertEquals("7 attempts in 1.0 ms (6060.6/s), no backoff (gaps 10 us to 0.5 ms)".replace("10 us", "0.0 ms"),
-                storm.summary());
+        assertEquals("7 attempts in 1.0 ms (6060.6/s), no backoff (gaps mostly 0.0 ms to 0.4 ms)", storm.summary());
     }
 
     @Test
