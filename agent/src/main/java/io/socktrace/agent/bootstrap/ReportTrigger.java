@@ -41,7 +41,7 @@ public final class ReportTrigger {
         }
     }
 
-    /** One firing: the endpoint, and how many events it had within the interval. */
+    /** One firing: the endpoint ({@code address:port}, as the JSON report's), and its events within the interval. */
     public record Fired(String endpoint, long count, long atMicros) {
     }
 
@@ -94,7 +94,8 @@ public final class ReportTrigger {
                 inCapWindow++;
             }
         }
-        if (allowed && requests.offer(new Fired(endpoint.toString(), count, Clock.epochMicros(now)))) {
+        if (allowed && requests.offer(new Fired(
+                endpoint.key() + (endpoint.accepted() ? " (accepted)" : ""), count, Clock.epochMicros(now)))) {
             fired.increment();
         } else {
             suppressed.increment();
