@@ -127,14 +127,6 @@ public enum Option {
             return duration(value);
         }
     },
-    TRIGGER("trigger", "off", "off|reconnects:N/UNIT|failedConnects:N/UNIT (UNIT: s, min, h or a duration, e.g. 30s)",
-            "write a report as soon as one endpoint has N reconnects (or failed connects) within one UNIT; once per "
-                    + "endpoint per UNIT, and at most 5 reports per UNIT in all") {
-        @Override
-        Object parse(String value) {
-            return value.equals("off") ? null : trigger(value);
-        }
-    },
     CACHE("cache", "auto", "auto|off|DIR",
             "where the JDK's socket classes are kept as woven, so that later JVMs start without weaving them "
                     + "(auto: $XDG_CACHE_HOME/socktrace or ~/.cache/socktrace; the directory must be the user's own)") {
@@ -144,6 +136,14 @@ public enum Option {
                 throw invalid(value);
             }
             return value;
+        }
+    },
+    TRIGGER("trigger", "off", "off|reconnects:N/UNIT|failedConnects:N/UNIT (UNIT: s, min, h or a duration, e.g. 30s)",
+            "write a report as soon as one endpoint has N reconnects (or failed connects) within one UNIT; once per "
+                    + "endpoint per UNIT, and at most 5 reports per UNIT in all") {
+        @Override
+        Object parse(String value) {
+            return value.equals("off") ? null : trigger(value);
         }
     };
 

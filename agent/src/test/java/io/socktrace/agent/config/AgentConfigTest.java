@@ -66,7 +66,7 @@ class AgentConfigTest {
     void unknownKeyNamesItAndListsTheAcceptedOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles=3,nosuchoption=1"));
         assertEquals("unknown option 'nosuchoption' (accepted options: report, format, trace, jfr, libraries, signal, "
-                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache)", e.getMessage());
+                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache, trigger)", e.getMessage());
     }
 
     @Test
@@ -81,7 +81,7 @@ class AgentConfigTest {
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("report=")).getMessage());
         assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, format, trace, jfr, "
                         + "libraries, signal, cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, "
-                        + "reconnectWindow, cache)",
+                        + "reconnectWindow, cache, trigger)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles")).getMessage());
     }
 }
