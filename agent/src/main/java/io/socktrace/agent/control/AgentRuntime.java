@@ -43,7 +43,7 @@ public final class AgentRuntime {
     private final TraceWriter trace;
     /** {@code trigger=...}: counted by each recording, reported by {@link #triggered}; {@code null} if off. */
     private final io.socktrace.agent.bootstrap.ReportTrigger trigger;
-    private TriggeredReports triggered;
+    private final TriggeredReports triggered;
     private final Installer installer = new Installer();
     private RecorderMBean mbean;
 
@@ -57,9 +57,7 @@ public final class AgentRuntime {
         Path reportFile = reportFile(config.reportPath());
         this.reporter = new Reporter(this::recorder, new ReportWriter(reportFile, System.err),
                 config.format(), Libraries.withExtra(config.libraries()));
-        if (trigger != null) {
-            this.triggered = TriggeredReports.start(trigger, reporter, reportFile);
-        }
+        this.triggered = trigger == null ? null : TriggeredReports.start(trigger, reporter, reportFile);
     }
 
     /** The running session, or {@code null}. */
