@@ -25,6 +25,11 @@ public enum CloseCause {
         return description;
     }
 
+    /** The cause an error event's words point to ({@link #RESET} or {@link #IO_ERROR}), decided as for the record. */
+    public static CloseCause ofError(String description) {
+        return FailureClassifier.ioFailure(description);
+    }
+
     /** Whether this JVM's own code decided to close (as opposed to the peer or the garbage collector). */
     public boolean closedByThisJvm() {
         return this != END_OF_STREAM && this != RESET && this != COLLECTED;

@@ -19,10 +19,21 @@ package io.socktrace.agent.bootstrap;
  * @param timeoutMillis {@code SO_TIMEOUT} for a read timeout, else 0
  * @param detail        the close cause, the failure reason or the error message; may be {@code null}
  * @param requestInFlight for a close: whether a request was in flight
+ * @param localAddress  this side's address, {@code null} if unknown (failed connects)
+ * @param hostName      the host name the application connected to, {@code null} if it gave an address
  */
 public record ConnectionEvent(Kind kind, long epochMicros, String endpoint, boolean accepted, String transport,
                               int localPort, String peer, String thread, StackTable.StackTrace stack, long durationMicros,
-                              int timeoutMillis, String detail, boolean requestInFlight) {
+                              int timeoutMillis, String detail, boolean requestInFlight, String localAddress,
+                              String hostName) {
+
+    /** Without this side's address and the host name. */
+    public ConnectionEvent(Kind kind, long epochMicros, String endpoint, boolean accepted, String transport,
+                           int localPort, String peer, String thread, StackTable.StackTrace stack, long durationMicros,
+                           int timeoutMillis, String detail, boolean requestInFlight) {
+        this(kind, epochMicros, endpoint, accepted, transport, localPort, peer, thread, stack, durationMicros,
+                timeoutMillis, detail, requestInFlight, null, null);
+    }
 
     /** Event kinds; their names are the trace's {@code event} values and the JFR event names' suffixes. */
     public enum Kind {

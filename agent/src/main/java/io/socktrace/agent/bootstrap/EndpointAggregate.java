@@ -57,6 +57,10 @@ final class EndpointAggregate {
      */
     private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>(1);
     private long cyclesDropped;
+    /** When failed connects started (retry storms); made at the first failure. */
+    private FailedAttempts failedAttempts;
+    /** Counts events against {@code trigger=...}; see {@link ReportTrigger}. */
+    final TriggerWindow triggerWindow = new TriggerWindow();
 
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
         this.endpoint = endpoint;
@@ -105,6 +109,10 @@ final class EndpointAggregate {
         touch(startNanos);
         failuresByReason = add(failuresByReason, reason);
         failedConnectStacks = increment(failedConnectStacks, stackId);
+        if (failedAttempts == null) {
+            failedAttempts = new FailedAttempts();
+        }
+        failedAttempts.add(startNanos);
     }
 
     synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos) {
@@ -230,7 +238,7 @@ final class EndpointAggregate {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, Map.of(), Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
                 Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), NO_SAMPLES, NO_SAMPLES, NO_SAMPLES,
-                NO_SAMPLES, NO_CYCLES, cyclesDropped, closeShapes(closeWaits, java.util.List.of()));
+                NO_SAMPLES, NO_CYCLES, cyclesDropped, closeShapes(closeWaits, java.util.List.of()), AttemptTimes.NONE);
     }
 
     synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
@@ -240,7 +248,8 @@ final class EndpointAggregate {
                 enumCopy(CloseCause.class, closesByCause), ordered(failuresByReason), copy(closeStacks),
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
-                cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks));
+                cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks),
+                failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times());
     }
 
     /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */

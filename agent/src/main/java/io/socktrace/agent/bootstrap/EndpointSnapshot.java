@@ -19,6 +19,7 @@ import java.util.Map;
  * @param cycles            the most recent closed connections, oldest first
  * @param cyclesDropped     closed connections no longer in {@code cycles}
  * @param closeShapes       half-closes, resets this JVM sent, and CLOSE_WAIT leaks
+ * @param failedAttempts    when the failed connects started (the first and the most recent), for retry storms
  */
 public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                                long failedConnects, long requestInFlightCloses, long tlsCloses,
@@ -27,9 +28,10 @@ public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore
                                Map<Integer, Long> closeStacks, Map<Integer, Long> reconnectStacks,
                                Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
                                long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
-                               Cycle[] cycles, long cyclesDropped, CloseShapes closeShapes) {
+                               Cycle[] cycles, long cyclesDropped, CloseShapes closeShapes,
+                               AttemptTimes failedAttempts) {
 
-    /** A snapshot with nothing but plain closes ({@link CloseShapes#NONE}). */
+    /** A snapshot with nothing but plain closes and no failed connects' times (counters only, and tests). */
     public EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                             long failedConnects, long requestInFlightCloses, long tlsCloses,
                             Map<Transport, Long> openedByTransport, long firstMicros, long lastMicros,
@@ -38,10 +40,10 @@ public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore
                             Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
                             long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
                             Cycle[] cycles, long cyclesDropped) {
-        this(endpoint, opened, openedBefore, closed, open, reconnects, failedConnects, requestInFlightCloses, tlsCloses,
-                openedByTransport, firstMicros, lastMicros, closesByCause, failuresByReason, closeStacks,
+        this(endpoint, opened, openedBefore, closed, open, reconnects, failedConnects, requestInFlightCloses,
+                tlsCloses, openedByTransport, firstMicros, lastMicros, closesByCause, failuresByReason, closeStacks,
                 reconnectStacks, failedConnectStacks, timeoutSettings, lifetimes, reconnectGaps, closeDelays,
-                inFlightAges, cycles, cyclesDropped, CloseShapes.NONE);
+                inFlightAges, cycles, cyclesDropped, CloseShapes.NONE, AttemptTimes.NONE);
     }
 
     public List<Cycle> cycleList() {

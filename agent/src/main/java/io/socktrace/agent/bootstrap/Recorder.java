@@ -44,6 +44,8 @@ public final class Recorder {
      */
     private volatile boolean overflowed;
     private final long startMicros = Clock.epochMicros(Clock.nanos());
+    /** {@code trigger=...}, or {@code null}; set once, before the recording is started. */
+    private volatile ReportTrigger trigger;
 
     /** A recording that starts with the JVM, before any connection can be open. */
     public Recorder(RecorderSettings settings) {
@@ -88,6 +90,11 @@ public final class Recorder {
         bus.add(listener);
     }
 
+    /** Counts this recording's events against the session's report trigger. */
+    public void setTrigger(ReportTrigger trigger) {
+        this.trigger = trigger;
+    }
+
     /** The listeners added so far. */
     public java.util.List<ConnectionListener> listeners() {
         return bus.listeners();
@@ -100,7 +107,9 @@ public final class Recorder {
                 record.peerAddress == null ? null
                         : Endpoint.of(new InetSocketAddress(record.peerAddress, record.peerPort)).key(),
                 threadName(), stacks.stack(stackId),
-                durationNanos < 0 ? -1 : durationNanos / 1_000, timeoutMillis, detail, requestInFlight));
+                durationNanos < 0 ? -1 : durationNanos / 1_000, timeoutMillis, detail, requestInFlight,
+                record.localAddress == null ? null : record.localAddress.getHostAddress(),
+                record.endpoint.hostName()));
     }
 
     /**
@@ -189,12 +198,17 @@ public final class Recorder {
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
-        endpoints.opening(endpoint).connectFailed(startNanos, reason, stackId);
+        EndpointAggregate aggregate = endpoints.opening(endpoint);
+        aggregate.connectFailed(startNanos, reason, stackId);
+        ReportTrigger counting = trigger;
+        if (counting != null) {
+            counting.count(ReportTrigger.Kind.FAILED_CONNECTS, aggregate, startNanos);
+        }
         if (bus.wants(ConnectionEvent.Kind.CONNECT_FAILED)) {
             long now = Clock.nanos();
             bus.publish(new ConnectionEvent(ConnectionEvent.Kind.CONNECT_FAILED, Clock.epochMicros(now), endpoint.key(),
                     false, transport.apiName(), 0, null, threadName(), stacks.stack(stackId),
-                    (now - startNanos) / 1_000, 0, reason, false));
+                    (now - startNanos) / 1_000, 0, reason, false, null, endpoint.hostName()));
         }
     }
 
@@ -228,7 +242,12 @@ public final class Recorder {
         if (!connections.add(socket, record)) {
             untracked();
         }
-        endpoints.opening(endpoint).opened(record);
+        EndpointAggregate aggregate = endpoints.opening(endpoint);
+        aggregate.opened(record);
+        ReportTrigger counting = trigger;
+        if (counting != null && record.reconnectGapNanos >= 0) {
+            counting.count(ReportTrigger.Kind.RECONNECTS, aggregate, record.connectedNanos);
+        }
         ConnectionEvent.Kind kind = peer == null ? ConnectionEvent.Kind.CONNECT : ConnectionEvent.Kind.ACCEPT;
         if (bus.wants(kind)) {
             publish(kind, record.connectedNanos, record, stackId, record.connectedNanos - startNanos, 0, null, false);
@@ -521,6 +540,6 @@ public final class Recorder {
                 endpoints.snapshots(connections.openRecords()), table.stacks(), table.dropped(), stacks.notSampled(),
                 untrackedConnections.sum(), untrackedCloses.sum(), endpoints.lumped(), bus.dropped(),
                 listening.known(), AgentHealth.failures(), AgentHealth.lastFailure(), AgentHealth.failuresByPlace(),
-                AgentHealth.unavailable());
+                AgentHealth.unavailable(), trigger == null ? null : trigger.counts());
     }
 }

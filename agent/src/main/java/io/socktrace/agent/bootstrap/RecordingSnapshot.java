@@ -21,11 +21,25 @@ import java.util.Map;
  * @param lastAgentError       the last of those, or {@code null}
  * @param agentErrorsByPlace   those failures by where they happened ({@code "trace writer"}, {@code "recording"})
  * @param unavailable          JDK internals the agent could not reach, with what that costs
+ * @param trigger              what {@code trigger=...} did, or {@code null} without one
  */
 public record RecordingSnapshot(long startMicros, long takenMicros, RecorderSettings settings,
                                 List<EndpointSnapshot> endpoints, List<StackTable.StackTrace> stacks,
                                 long stacksDropped, long stacksNotSampled, long untrackedConnections,
                                 long untrackedCloses, long lumpedConnections, long eventsDropped,
                                 boolean listenersKnown, long agentErrors, String lastAgentError,
-                                Map<String, Long> agentErrorsByPlace, Map<String, String> unavailable) {
+                                Map<String, Long> agentErrorsByPlace, Map<String, String> unavailable,
+                                ReportTrigger.Counts trigger) {
+
+    /** Without a report trigger. */
+    public RecordingSnapshot(long startMicros, long takenMicros, RecorderSettings settings,
+                             List<EndpointSnapshot> endpoints, List<StackTable.StackTrace> stacks,
+                             long stacksDropped, long stacksNotSampled, long untrackedConnections,
+                             long untrackedCloses, long lumpedConnections, long eventsDropped,
+                             boolean listenersKnown, long agentErrors, String lastAgentError,
+                             Map<String, Long> agentErrorsByPlace, Map<String, String> unavailable) {
+        this(startMicros, takenMicros, settings, endpoints, stacks, stacksDropped, stacksNotSampled,
+                untrackedConnections, untrackedCloses, lumpedConnections, eventsDropped, listenersKnown, agentErrors,
+                lastAgentError, agentErrorsByPlace, unavailable, null);
+    }
 }

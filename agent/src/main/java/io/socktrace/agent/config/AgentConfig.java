@@ -145,6 +145,11 @@ public final class AgentConfig {
         return !values.get(Option.CACHE).equals("auto");
     }
 
+    /** {@code trigger=...}, or {@code null} for none. */
+    public TriggerRule trigger() {
+        return (TriggerRule) values.get(Option.TRIGGER);
+    }
+
     public long reconnectWindowNanos() {
         return (Long) values.get(Option.RECONNECT_WINDOW);
     }
@@ -162,6 +167,7 @@ public final class AgentConfig {
             String shown = entry.getKey() == Option.RECONNECT_WINDOW || entry.getKey() == Option.CLOSE_WAIT
                     ? ((Long) value / 1_000_000) + "ms"
                     : entry.getKey() == Option.STACK_RATE && value.equals(0) ? "all"
+                    : entry.getKey() == Option.TRIGGER && value == null ? "off"
                     : value instanceof java.util.List ? String.join(":", libraries()) : String.valueOf(value);
             out.append(out.length() == 0 ? "" : ",").append(entry.getKey().key()).append('=').append(shown);
         }

@@ -145,6 +145,14 @@ public enum Option {
         Object parse(String value) {
             return duration(value);
         }
+    },
+    TRIGGER("trigger", "off", "off|reconnects:N/UNIT|failedConnects:N/UNIT (UNIT: s, min, h or a duration, e.g. 30s)",
+            "write a report as soon as one endpoint has N reconnects (or failed connects) within one UNIT; once per "
+                    + "endpoint per UNIT, and at most 5 reports per UNIT in all") {
+        @Override
+        Object parse(String value) {
+            return value.equals("off") ? null : trigger(value);
+        }
     };
 
     private final String key;
@@ -205,6 +213,48 @@ public enum Option {
             // reported below
         }
         throw invalid(value);
+    }
+
+    /** {@code reconnects:10/min}: a kind, a count from 1, and a unit or an interval from 100 ms to 24 h. */
+    TriggerRule trigger(String value) {
+        int colon = value.indexOf(':');
+        int slash = value.indexOf('/');
+        if (colon <= 0 || slash < colon) {
+            throw invalid(value);
+        }
+        String kind = value.substring(0, colon).trim();
+        if (!java.util.List.of(TriggerRule.KINDS).contains(kind)) {
+            throw invalid(value);
+        }
+        int count;
+        try {
+            count = Integer.parseInt(value.substring(colon + 1, slash).trim());
+        } catch (NumberFormatException notANumber) {
+            throw invalid(value);
+        }
+        String unit = value.substring(slash + 1).trim().toLowerCase(Locale.ROOT);
+        long interval;
+        switch (unit) {
+            case "s":
+                interval = 1_000_000_000L;
+                break;
+            case "min":
+                interval = 60_000_000_000L;
+                break;
+            case "h":
+                interval = 3_600_000_000_000L;
+                break;
+            default:
+                try {
+                    interval = duration(unit);
+                } catch (ConfigException notADuration) {
+                    throw invalid(value);
+                }
+        }
+        if (count < 1 || interval < 100_000_000L) {
+            throw invalid(value);
+        }
+        return new TriggerRule(kind, count, interval, value.trim());
     }
 
     Long duration(String value) {

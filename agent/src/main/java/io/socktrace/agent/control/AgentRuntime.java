@@ -41,6 +41,9 @@ public final class AgentRuntime {
     private volatile Recorder recorder;
     private final Reporter reporter;
     private final TraceWriter trace;
+    /** {@code trigger=...}: counted by each recording, reported by {@link #triggered}; {@code null} if off. */
+    private final io.socktrace.agent.bootstrap.ReportTrigger trigger;
+    private final TriggeredReports triggered;
     private final Installer installer = new Installer();
     private RecorderMBean mbean;
 
@@ -49,9 +52,12 @@ public final class AgentRuntime {
         this.options = options == null ? "" : options;
         this.instrumentation = instrumentation;
         this.trace = startTrace(config.tracePath());
+        this.trigger = TriggeredReports.of(config.trigger());
         this.recorder = newRecorder(atStartUp);
-        this.reporter = new Reporter(this::recorder, new ReportWriter(reportFile(config.reportPath()), System.err),
+        Path reportFile = reportFile(config.reportPath());
+        this.reporter = new Reporter(this::recorder, new ReportWriter(reportFile, System.err),
                 config.format(), Libraries.withExtra(config.libraries()));
+        this.triggered = trigger == null ? null : TriggeredReports.start(trigger, reporter, reportFile);
     }
 
     /** The running session, or {@code null}. */
@@ -78,6 +84,7 @@ public final class AgentRuntime {
         AgentHealth.clear();
         AgentRuntime runtime = new AgentRuntime(config, options, instrumentation, atStartUp);
         if (!SocketEvents.start(runtime.recorder)) {
+            runtime.stopTriggered();
             runtime.closeTrace();
             return null;
         }
@@ -123,6 +130,7 @@ public final class AgentRuntime {
         }
         SocketEvents.stop(recorder);
         installer.uninstall(instrumentation);
+        stopTriggered();
         closeTrace();
         if (mbean != null) {
             mbean.unregister();
@@ -154,6 +162,7 @@ public final class AgentRuntime {
         if (trace != null) {
             fresh.addListener(trace);
         }
+        fresh.setTrigger(trigger);
         return fresh;
     }
 
@@ -218,6 +227,12 @@ public final class AgentRuntime {
             System.err.println("socktrace: cannot write the event trace to " + path + " (" + e
                     + "); recording without it");
             return null;
+        }
+    }
+
+    private void stopTriggered() {
+        if (triggered != null) {
+            triggered.stop();
         }
     }
 

@@ -36,7 +36,12 @@ public final class Reporter {
      * Renders and writes a report. A report that cannot be written to its file goes to standard error instead;
      * any failure is said in one line and counted in the agent's errors, never thrown.
      */
-    public synchronized void report(String trigger) {
+    public void report(String trigger) {
+        report(trigger, writer);
+    }
+
+    /** The same, to another destination (a triggered report's own file). */
+    public synchronized void report(String trigger, ReportWriter writer) {
         String text;
         try {
             text = render(trigger, format);

@@ -75,8 +75,20 @@ public final class JsonReport {
             json.field(internal.getKey(), internal.getValue());
         }
         json.endObject().field("listeningSocketsKnown", r.listenersKnown()).endObject();
+        reportTrigger(json, r.trigger());
         json.endObject();
         return out.append('\n').toString();
+    }
+
+    /** What {@code trigger=...} did; {@code null} without one. */
+    private static void reportTrigger(Json json, io.socktrace.agent.bootstrap.ReportTrigger.Counts t) {
+        json.name("reportTrigger");
+        if (t == null) {
+            json.value((String) null);
+            return;
+        }
+        json.beginObject().field("rule", t.rule()).field("fired", t.fired()).field("suppressed", t.suppressed())
+                .field("capPerInterval", t.capPerInterval()).field("intervalMicros", t.intervalMicros()).endObject();
     }
 
     private static void totals(Json json, Totals t, RecordingSnapshot r) {
@@ -94,6 +106,8 @@ public final class JsonReport {
                 .field("endpoint", e.endpoint().key())
                 .field("hostName", e.endpoint().hostName())
                 .field("accepted", e.endpoint().accepted());
+        OtelNames.endpoint(json, e.endpoint().accepted(), e.endpoint().address(), e.endpoint().port(),
+                e.endpoint().hostName());
         json.name("transports").beginArray();
         for (Transport transport : Transport.values()) {
             if (e.openedByTransport().containsKey(transport)) {
@@ -128,9 +142,10 @@ public final class JsonReport {
         attribution(json, e.endpoint().accepted() ? "acceptedBy" : "reopenedBy", f.reopener());
         attribution(json, "failedBy", f.failedConnector());
         CloseShapesJson.endpoint(json, e, r, libraries);
+        RetryStormJson.write(json, io.socktrace.agent.analysis.RetryStorm.of(e), f.failedConnector());
         json.name("cycles").beginArray();
         for (Cycle c : e.cycleList()) {
-            cycle(json, c);
+            cycle(json, c, e.endpoint());
         }
         json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
     }
@@ -162,7 +177,7 @@ public final class JsonReport {
                 .endObject();
     }
 
-    private static void cycle(Json json, Cycle c) {
+    private static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())
@@ -190,6 +205,12 @@ public final class JsonReport {
                 .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
                 .field("reopenedAfterMicros", c.reopenedGapMicros());
         CloseShapesJson.cycle(json, c);
+        OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                c.localAddress(), c.localPort(), c.peer());
+        String error = OtelNames.causeError(causeName(c.cause()));
+        if (error != null) {
+            json.field("error.type", error);
+        }
         json.endObject();
     }
 

@@ -126,6 +126,10 @@ public final class TextReport {
             attribution(out, e.endpoint().accepted() ? "accepted by" : "reopened by", f.reopener());
         }
         if (e.failedConnects() > 0) {
+            io.socktrace.agent.analysis.RetryStorm storm = io.socktrace.agent.analysis.RetryStorm.of(e);
+            if (storm != null) {
+                wrap(out, "  retries      ", storm.summary());
+            }
             attribution(out, "failed by", f.failedConnector());
         }
         List<Cycle> cycles = e.cycleList();
@@ -287,6 +291,17 @@ public final class TextReport {
             out.append(", ").append(r.eventsDropped()).append(" trace events dropped (the trace writer fell behind)");
         }
         out.append('\n');
+        if (r.trigger() != null) {
+            io.socktrace.agent.bootstrap.ReportTrigger.Counts t = r.trigger();
+            out.append("agent: trigger ").append(t.rule()).append(": ").append(t.fired())
+                    .append(t.fired() == 1 ? " report" : " reports").append(" triggered");
+            if (t.suppressed() > 0) {
+                out.append(", ").append(t.suppressed()).append(" more not written (at most ")
+                        .append(t.capPerInterval()).append(" per ").append(Durations.format(t.intervalMicros()))
+                        .append(')');
+            }
+            out.append('\n');
+        }
         if (!r.listenersKnown()) {
             out.append("agent: this process's listening sockets could not be read; connections open since before "
                     + "recording are grouped as made by this JVM\n");

@@ -87,6 +87,30 @@ public final class TraceWriter implements ConnectionListener {
         }
     }
 
+    /** OpenTelemetry's names for the event's connection ({@link OtelNames}), and its {@code error.type}. */
+    private static void otelNames(Json json, ConnectionEvent e) {
+        OtelNames.connection(json, e.accepted(), OtelNames.address(e.endpoint()), OtelNames.port(e.endpoint()),
+                e.hostName(), e.localAddress(), e.localPort(), e.peer());
+        String error;
+        switch (e.kind()) {
+            case CONNECT_FAILED:
+                error = OtelNames.connectError(e.detail());
+                break;
+            case READ_TIMEOUT:
+                error = "timeout";
+                break;
+            case ERROR:
+                error = OtelNames.causeError(io.socktrace.agent.bootstrap.CloseCause.ofError(e.detail()).name());
+                break;
+            default:
+                error = null;
+                break;
+        }
+        if (error != null) {
+            json.field("error.type", error);
+        }
+    }
+
     String line(ConnectionEvent e) {
         StringBuilder line = new StringBuilder(256);
         Json json = new Json(line).beginObject()
@@ -102,6 +126,7 @@ public final class TraceWriter implements ConnectionListener {
                 .field("timeoutMillis", e.timeoutMillis())
                 .field("detail", e.detail())
                 .field("requestInFlight", e.requestInFlight());
+        otelNames(json, e);
         StackTrace stack = e.stack();
         if (stack != null) {
             json.field("stackId", stack.id());

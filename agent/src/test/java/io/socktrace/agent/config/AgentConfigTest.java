@@ -67,7 +67,8 @@ class AgentConfigTest {
     void unknownKeyNamesItAndListsTheAcceptedOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles=3,nosuchoption=1"));
         assertEquals("unknown option 'nosuchoption' (accepted options: report, format, trace, jfr, libraries, signal, "
-                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache, closeWait)", e.getMessage());
+                + "cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, reconnectWindow, cache, closeWait, "
+                + "trigger)", e.getMessage());
     }
 
     @Test
@@ -82,7 +83,7 @@ class AgentConfigTest {
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("report=")).getMessage());
         assertEquals("malformed option 'cycles' (expected key=value; accepted options: report, format, trace, jfr, "
                         + "libraries, signal, cycles, stackDepth, maxStacks, stackRate, maxEndpoints, maxConnections, "
-                        + "reconnectWindow, cache, closeWait)",
+                        + "reconnectWindow, cache, closeWait, trigger)",
                 assertThrows(ConfigException.class, () -> AgentConfig.parse("cycles")).getMessage());
     }
 

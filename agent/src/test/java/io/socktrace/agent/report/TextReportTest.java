@@ -345,4 +345,35 @@ class TextReportTest {
         }
         return text.toString();
     }
+
+    @Test
+    void failedConnectsOverTimeHaveARetriesLineAndTheTriggerItsCounts() {
+        long[] first = new long[8];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = T0 + i * 100_000L;
+        }
+        EndpointSnapshot plain = endpoint(new Endpoint("127.0.0.1", 6380, null), 0, 0, 0, 8, 0, 0, Transport.SOCKET,
+                causes(), Map.of("refused", 8L), Map.of(), Map.of(), Map.of(1, 8L), Map.of(),
+                new long[0], new long[0], new long[0], new long[0]);
+        EndpointSnapshot storm = new EndpointSnapshot(plain.endpoint(), 0, 0, 0, 0, 0, 8, 0, 0, Map.of(), T0,
+                T0 + 700_000L, Map.of(), Map.of("refused", 8L), Map.of(), Map.of(), Map.of(1, 8L), Map.of(),
+                new long[0], new long[0], new long[0], new long[0], new Cycle[0], 0,
+                io.socktrace.agent.bootstrap.CloseShapes.NONE,
+                new io.socktrace.agent.bootstrap.AttemptTimes(8, first, new long[0]));
+        RecordingSnapshot r = new RecordingSnapshot(T0 - 1_000_000L, T0 + 3_000_000L,
+                new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L), List.of(storm),
+                List.of(CONNECT, POOL_CLOSE, JDK_CLOSE, ACCEPT, SERVER_CLOSE), 0, 0, 0, 0, 0, 0, true, 0, null,
+                Map.of(), Map.of(), new io.socktrace.agent.bootstrap.ReportTrigger.Counts("reconnects:10/min", 2, 3, 5,
+                60_000_000L));
+        String report = new TextReport(ZoneOffset.UTC, Libraries.defaults()).render(r, "pid 42  TestVM 17", "exit");
+
+        String failing = block(report, "127.0.0.1:6380   ");
+        assertEquals("8 attempts in 700 ms (10.0/s), no backoff (gaps mostly 100 ms)", labelled(failing, "retries"));
+        assertTrue(failing.contains("\n  retries      8 attempts in 700 ms (10.0/s), no backoff (gaps mostly 100 ms)\n"
+                + "  failed by    demo.memcache.Pool.find(Pool.java:52)   8 of 8  [s1]\n"), failing);
+        assertTrue(report.contains("\nagent: trigger reconnects:10/min: 2 reports triggered, 3 more not written "
+                + "(at most 5 per 1m00s)\n"), report);
+        assertTrue(render(plain).contains("\n  failed by    "), "without attempt times, no retries line");
+        assertTrue(!render(plain).contains("  retries  "), render(plain));
+    }
 }
