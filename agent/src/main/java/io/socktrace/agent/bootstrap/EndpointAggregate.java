@@ -54,6 +54,8 @@ final class EndpointAggregate {
      */
     private final ArrayDeque<PendingClose> unpairedCloses = new ArrayDeque<>(1);
     private long cyclesDropped;
+    /** Created at the first close of a connection this JVM made. */
+    private IdleGaps idle;
 
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
         this.endpoint = endpoint;
@@ -117,6 +119,12 @@ final class EndpointAggregate {
             lifetimes.add(cycle.lifetimeMicros());
         }
         closeStacks = increment(closeStacks, cycle.closeStackId());
+        if (record.peerAddress == null) { // made by this JVM: the peer's idle timeout applies to it
+            if (idle == null) {
+                idle = new IdleGaps();
+            }
+            idle.closed(record, cycle);
+        }
         if (cycles.size() == cycleCapacity) {
             detach(cycles.removeFirst());
             cyclesDropped++;
@@ -163,7 +171,7 @@ final class EndpointAggregate {
         lastNanos = Math.max(lastNanos, nanos);
     }
 
-    private static Map<Integer, Long> increment(Map<Integer, Long> counts, int stackId) {
+    static Map<Integer, Long> increment(Map<Integer, Long> counts, int stackId) {
         boolean kept = counts == null || stackId == StackTable.NOT_SAMPLED || counts.containsKey(stackId)
                 || counts.size() < STACKS_PER_ROLE;
         return add(counts, kept ? stackId : StackTable.NO_STACK);
@@ -219,7 +227,8 @@ final class EndpointAggregate {
                 enumCopy(CloseCause.class, closesByCause), ordered(failuresByReason), copy(closeStacks),
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
-                cycles.toArray(new Cycle[0]), cyclesDropped);
+                cycles.toArray(new Cycle[0]), cyclesDropped,
+                idle == null ? IdleObservations.NONE : idle.snapshot());
     }
 
     private static final class PendingClose {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param inFlightAges      last write to close, for closes with a request in flight
  * @param cycles            the most recent closed connections, oldest first
  * @param cyclesDropped     closed connections no longer in {@code cycles}
+ * @param idle              idle gaps before reuses and peer closes (connections this JVM made)
  */
 public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                                long failedConnects, long requestInFlightCloses, long tlsCloses,
@@ -26,7 +27,22 @@ public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore
                                Map<Integer, Long> closeStacks, Map<Integer, Long> reconnectStacks,
                                Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
                                long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
-                               Cycle[] cycles, long cyclesDropped) {
+                               Cycle[] cycles, long cyclesDropped, IdleObservations idle) {
+
+    /** Without idle observations (scrapes, tests of other things). */
+    public EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
+                            long failedConnects, long requestInFlightCloses, long tlsCloses,
+                            Map<Transport, Long> openedByTransport, long firstMicros, long lastMicros,
+                            Map<CloseCause, Long> closesByCause, Map<String, Long> failuresByReason,
+                            Map<Integer, Long> closeStacks, Map<Integer, Long> reconnectStacks,
+                            Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
+                            long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
+                            Cycle[] cycles, long cyclesDropped) {
+        this(endpoint, opened, openedBefore, closed, open, reconnects, failedConnects, requestInFlightCloses,
+                tlsCloses, openedByTransport, firstMicros, lastMicros, closesByCause, failuresByReason, closeStacks,
+                reconnectStacks, failedConnectStacks, timeoutSettings, lifetimes, reconnectGaps, closeDelays,
+                inFlightAges, cycles, cyclesDropped, IdleObservations.NONE);
+    }
 
     public List<Cycle> cycleList() {
         return List.of(cycles);

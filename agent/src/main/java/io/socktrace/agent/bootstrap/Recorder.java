@@ -279,15 +279,40 @@ public final class Recorder {
         }
     }
 
-    /** The I/O hot path: one table lookup and two field stores. */
+    /** The I/O hot path: one table lookup and two field stores. A read driven by readiness (channels, Netty). */
     void read(Object socket, long n) {
+        read(socket, 0, n);
+    }
+
+    /**
+     * The I/O hot path, for a read that may have blocked since {@code startNanos} (0 if driven by readiness, so
+     * that whatever it returns is what just came).
+     */
+    void read(Object socket, long startNanos, long n) {
         ConnectionRecord record = seen(socket);
         if (record == null) {
             return;
         }
         long now = Clock.nanos();
-        if (record.read(now, n) && bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
-            publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
+        if (record.read(now, n)) {
+            peerClosed(record, now, startNanos);
+            if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
+                publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
+            }
+        }
+    }
+
+    /** A blocking read that waited at least this long was already reading when the end of stream or reset came. */
+    static final long WAITING_NANOS = 1_000_000L;
+
+    /**
+     * The peer closed (end of stream or reset), seen by a read that started at {@code startNanos} (0: readiness
+     * driven), or by a write ({@code -1}). Once per connection, off the data path: may capture a stack.
+     */
+    private void peerClosed(ConnectionRecord record, long now, long startNanos) {
+        record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
+        if (record.staleStackId == 0 && record.staleReuse()) {
+            record.staleStackId = stacks.capture();
         }
     }
 
@@ -303,6 +328,7 @@ public final class Recorder {
             }
         } else {
             ioFailed(record, now, failure);
+            peerClosed(record, now, startNanos);
         }
     }
 
@@ -342,7 +368,9 @@ public final class Recorder {
     void writeFailed(Object socket, Throwable failure) {
         ConnectionRecord record = seen(socket);
         if (record != null) {
-            ioFailed(record, Clock.nanos(), failure);
+            long now = Clock.nanos();
+            ioFailed(record, now, failure);
+            peerClosed(record, now, -1);
         }
     }
 
@@ -354,7 +382,9 @@ public final class Recorder {
         ConnectionRecord record = seen(socket);
         if (record != null) {
             String error = FailureClassifier.describe(operation, errno);
-            failed(record, Clock.nanos(), FailureClassifier.ioFailure(error), error);
+            long now = Clock.nanos();
+            failed(record, now, FailureClassifier.ioFailure(error), error);
+            peerClosed(record, now, 0); // a completion: what just came
         }
     }
 
