@@ -54,7 +54,7 @@ public final class PeerIdleTimeout {
             frames.add(reopener.stack());
             Remedies.Remedy remedy = Remedies.find(frames);
             library = remedy == null ? null : remedy.library();
-            suggestion = Remedies.suggest(remedy, below);
+            suggestion = Remedies.suggest(remedy, below) + " (" + basis(exact, lower, upper) + ")";
         }
         return new IdleFindings(observations, enough, exact, lower, upper, consistent, reusedUpTo, timeout,
                 o.staleReuses(), staleBy, library, suggestion);
@@ -90,8 +90,22 @@ public final class PeerIdleTimeout {
                 + ", none found closed: no idle timeout seen" + reused;
     }
 
+    /** Where the number in the suggestion comes from. */
+    private static String basis(boolean exact, long lower, long upper) {
+        if (exact) {
+            return "the peer closed idle connections after " + range(lower, upper);
+        }
+        if (lower > 0) {
+            return "the longest idle time after which the peer still answered; it closes connections idle longer than "
+                    + (upper >= 0 ? range(lower, upper) : Durations.format(lower));
+        }
+        return "the shortest idle time after which a connection was found closed";
+    }
+
     private static String range(long from, long to) {
-        return from == to ? Durations.format(from) : Durations.format(from) + "-" + Durations.format(to);
+        String a = Durations.format(from);
+        String b = Durations.format(to);
+        return a.equals(b) ? a : a + "-" + b;
     }
 
     private static long min(long a, long b) {
