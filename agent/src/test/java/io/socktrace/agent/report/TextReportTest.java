@@ -9,6 +9,8 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.Cycles;
 import io.socktrace.agent.bootstrap.Endpoint;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
+import io.socktrace.agent.bootstrap.IdleHistory;
+import io.socktrace.agent.bootstrap.IdleObservations;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
@@ -189,6 +191,27 @@ class TextReportTest {
                 + "    :40002  open 12:00:00.301300 (connect 0.3 ms)  last write 12:00:00.301800  timeout 12:00:00.602300"
                 + " (SO_TIMEOUT 300 ms, blocked 300 ms)  close 12:00:00.602400 by \"main\"  request in flight\n",
                 block(render(e), "127.0.0.1:11211   "));
+    }
+
+    @Test
+    void idleTimeoutStaleReuseAndWhatToChangeHaveALineEach() {
+        IdleObservations idle = new IdleHistory().reused(100, 300).reused(300)
+                .stale(900, CloseCause.END_OF_STREAM, 2).stale(950, CloseCause.RESET, 2).observations();
+        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 8080, null), 4, 0, 4, 0, 3, 0, 2, 0,
+                Map.of(Transport.SOCKET, 4L), T0, T0 + 2_000_000L,
+                causes(CloseCause.END_OF_STREAM, 1, CloseCause.RESET, 1, CloseCause.NO_ERROR, 2), Map.of(),
+                Map.of(2, 4L), Map.of(), Map.of(), Map.of(), new long[0], new long[0], new long[0], new long[0],
+                new Cycle[0], 0, idle);
+        String block = block(render(e), "127.0.0.1:8080   ");
+        assertTrue(labelled(block, "verdict").endsWith("; 2 stale reuses (a request written on a connection the "
+                + "peer had already closed) in Pool.failure(Pool.java:88)"), block);
+        assertEquals("the peer closes connections idle longer than 300 ms-900 ms (4 observations); this JVM reused "
+                + "connections idle up to 950 ms", labelled(block, "idle timeout"));
+        assertTrue(block.contains("\n  stale reuse  demo.memcache.Pool.failure(Pool.java:88)   2 of 2  [s2]\n"
+                + "                 called from demo.memcache.Pool.store(Pool.java:64)\n"), block);
+        assertEquals("close or check pooled connections idle longer than 300 ms before reusing them, or raise the "
+                + "peer's idle timeout above the pool's (the longest idle time after which the peer still answered; it "
+                + "closes connections idle longer than 300 ms-900 ms)", labelled(block, "change"));
     }
 
     @Test
