@@ -87,6 +87,33 @@ class IdleTimeoutIT {
         assertTrue(okHttp.get("suggestion").asText().contains("ConnectionPool"));
     }
 
+    /**
+     * Jedis's pool against a redis-server of this test's own with {@code --timeout 1}: stale reuses, and the fix is
+     * Jedis's own pool test. The server binary comes from {@code SOCKTRACE_REDIS_SERVER} ({@code scripts/run-tests}
+     * sets it) or {@code /usr/bin/redis-server}; without one the test is skipped, or fails under
+     * {@code SOCKTRACE_STRICT=1}.
+     */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void jedisReusesConnectionsRedisClosedForIdleness(Path javaHome, @TempDir Path dir) throws Exception {
+        try (RedisServer redis = RedisServer.start(dir, "--timeout", "1")) {
+            AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.idle.JedisStaleReuse",
+                    redis.address());
+            JsonNode report = run.runForJson();
+            assertEquals("3", run.printed("stale"), "the precondition: each round's third PING met redis's close");
+            assertEquals("9", run.printed("answered"), run.stdout());
+            JsonNode idle = idle(report, redis.address().substring(redis.address().indexOf(':') + 1));
+            assertEquals(3, idle.get("staleReuses").asLong(), idle.toPrettyString());
+            assertTrue(idle.get("timeoutAtMostMicros").asLong() >= 2_500_000, idle.toPrettyString());
+            assertTrue(idle.get("timeoutAboveMicros").asLong() >= 100_000, idle.toPrettyString());
+            assertTrue(ReportJson.stackOf(report, idle.get("staleFoundBy")).toString().contains("redis.clients.jedis."),
+                    idle.get("staleFoundBy").toString());
+            assertEquals("Jedis", idle.get("library").asText(), idle.toPrettyString());
+            assertTrue(idle.get("suggestion").asText().startsWith("enable testOnBorrow, or testWhileIdle"));
+            assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+        }
+    }
+
     private static JsonNode endpoint(JsonNode report, String port) {
         return ReportJson.endpoint(report, "127.0.0.1:" + port, false);
     }
