@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.JavaHomes;
+import io.socktrace.agent.testing.RedisServer;
 import io.socktrace.agent.testing.ReportJson;
 import java.nio.file.Path;
 import java.util.List;
