@@ -279,14 +279,23 @@ public final class Recorder {
         }
     }
 
-    /** The I/O hot path: one table lookup and two field stores. A read driven by readiness (channels, Netty). */
+    /**
+     * The I/O hot path: one table lookup and two field stores. A channel's or Netty's read: driven by readiness
+     * unless the channel is in blocking mode, when whether it waited is unknown ({@code -1}).
+     */
     void read(Object socket, long n) {
-        read(socket, 0, n);
+        read(socket, n < 0 ? readiness(socket) : 0, n);
+    }
+
+    /** 0 for a read driven by readiness; -1 for a channel in blocking mode, whose read may not have waited. */
+    private static long readiness(Object socket) {
+        return socket instanceof java.nio.channels.SelectableChannel
+                && ((java.nio.channels.SelectableChannel) socket).isBlocking() ? -1 : 0;
     }
 
     /**
      * The I/O hot path, for a read that may have blocked since {@code startNanos} (0 if driven by readiness, so
-     * that whatever it returns is what just came).
+     * that whatever it returns is what just came; -1 if unknown).
      */
     void read(Object socket, long startNanos, long n) {
         ConnectionRecord record = seen(socket);
@@ -307,7 +316,8 @@ public final class Recorder {
 
     /**
      * The peer closed (end of stream or reset), seen by a read that started at {@code startNanos} (0: readiness
-     * driven), or by a write ({@code -1}). Once per connection, off the data path: may capture a stack.
+     * driven), or by a write or a read not known to have waited ({@code -1}). Once per connection (end of stream) or
+     * per failure, off the data path: may capture a stack, once.
      */
     private void peerClosed(ConnectionRecord record, long now, long startNanos) {
         record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
@@ -328,7 +338,7 @@ public final class Recorder {
             }
         } else {
             ioFailed(record, now, failure);
-            peerClosed(record, now, startNanos);
+            peerClosed(record, now, startNanos != 0 ? startNanos : readiness(socket));
         }
     }
 
