@@ -101,11 +101,13 @@ class IdleTimeoutIT {
             AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.idle.JedisStaleReuse",
                     redis.address());
             JsonNode report = run.runForJson();
-            assertEquals("3", run.printed("stale"), "the precondition: each round's third PING met redis's close");
-            assertEquals("9", run.printed("answered"), run.stdout());
+            long failed = Long.parseLong(run.printed("failed"));
+            assertTrue(failed >= 3, "the precondition: each round's PING after 2.5 s met redis's close: " + failed);
+            assertEquals("9", run.printed("answered"), "every PING answered, the failed ones on a retry");
             JsonNode idle = idle(report, redis.address().substring(redis.address().indexOf(':') + 1));
-            assertEquals(3, idle.get("staleReuses").asLong(), idle.toPrettyString());
-            assertTrue(idle.get("timeoutAtMostMicros").asLong() >= 2_500_000, idle.toPrettyString());
+            assertEquals(failed, idle.get("staleReuses").asLong(), idle.toPrettyString());
+            assertTrue(idle.get("timeoutAtMostMicros").asLong() > 1_000_000, "redis closes after 1 s idle, never "
+                    + "sooner: " + idle.toPrettyString());
             assertTrue(idle.get("timeoutAboveMicros").asLong() >= 100_000, idle.toPrettyString());
             assertTrue(ReportJson.stackOf(report, idle.get("staleFoundBy")).toString().contains("redis.clients.jedis."),
                     idle.get("staleFoundBy").toString());
