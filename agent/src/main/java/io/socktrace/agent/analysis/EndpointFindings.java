@@ -16,11 +16,12 @@ import io.socktrace.agent.bootstrap.EndpointSnapshot;
  * @param medianCloseDelayMicros median delay from the triggering event to the close, -1 if none
  * @param medianInFlightMicros median age of the unanswered request at close, -1 if none
  * @param timeoutMillis     the most common {@code SO_TIMEOUT} of timed-out reads, 0 if none
+ * @param idle              the peer's idle timeout, stale reuse, and what to change
  */
 public record EndpointFindings(EndpointSnapshot endpoint, String verdict, CloseCause dominantCause,
                                Attribution closer, Attribution reopener, Attribution failedConnector,
                                long medianLifetimeMicros, long medianGapMicros, long medianCloseDelayMicros,
-                               long medianInFlightMicros, int timeoutMillis) {
+                               long medianInFlightMicros, int timeoutMillis, IdleFindings idle) {
 
     /** How much churn the endpoint shows: reconnects plus failed connects, then closes. Larger sorts first. */
     long churn() {

@@ -59,8 +59,12 @@ public final class ReconnectAnalysis {
         long medianInFlight = Durations.median(e.inFlightAges());
         String verdict = verdict(e, dominant, dominantCount, timeoutMillis, medianDelay, medianInFlight, closer,
                 reopener, medianGap);
+        IdleFindings idle = PeerIdleTimeout.analyze(e, stacks, libraries, closer, reopener);
+        if (idle.staleReuses() > 0) {
+            verdict += "; " + staleReuse(idle);
+        }
         return new EndpointFindings(e, verdict, dominant, closer, reopener, failedConnector,
-                Durations.median(e.lifetimes()), medianGap, medianDelay, medianInFlight, timeoutMillis);
+                Durations.median(e.lifetimes()), medianGap, medianDelay, medianInFlight, timeoutMillis, idle);
     }
 
     /**
@@ -134,6 +138,14 @@ public final class ReconnectAnalysis {
         return v.toString();
     }
 
+    /** Stale reuse, named as such, for the verdict. */
+    private static String staleReuse(IdleFindings idle) {
+        Attribution by = idle.staleBy();
+        return idle.staleReuses() + (idle.staleReuses() == 1 ? " stale reuse" : " stale reuses")
+                + " (a request written on a connection the peer had already closed)"
+                + (by.stack() != null && by.frame() >= 0 ? " in " + shortFrame(by) : "");
+    }
+
     /** {@code Class.method(File.java:88)}: the frame without its package, as people say it. */
     static String shortFrame(Attribution a) {
         return shortFrame(a.where());
@@ -155,7 +167,7 @@ public final class ReconnectAnalysis {
         return out.toString();
     }
 
-    private static Attribution attribute(Map<Integer, Long> counts, Map<Integer, StackTrace> stacks,
+    static Attribution attribute(Map<Integer, Long> counts, Map<Integer, StackTrace> stacks,
                                          Libraries libraries) {
         long total = 0;
         long notSampled = 0;

@@ -57,6 +57,17 @@ public final class ConnectionRecord {
     volatile long inputShutdownNanos;
     /** Closed with {@code SO_LINGER} 0: the close sent an RST. Set once, by the closing thread. */
     boolean resetSent;
+    /**
+     * For a connection this JVM made: the idle gap (last read to this write) before the request in flight, when it
+     * reused the connection (an answer was read before); 0 for the first request.
+     */
+    long reuseIdleNanos;
+    /** The longest {@link #reuseIdleNanos} whose request was answered: the peer kept the connection idle so long. */
+    long longestAnsweredReuseNanos;
+    /** The peer's end of stream or reset was seen by a read already waiting: its time is when it came. */
+    volatile boolean closeSeenWaiting;
+    /** Stack of the thread that found this reused connection closed under its request (stale reuse), or 0. */
+    volatile int staleStackId;
 
     ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
                      java.net.InetAddress localAddress, int localPort,
@@ -98,6 +109,10 @@ public final class ConnectionRecord {
     /** Records a read of {@code n} bytes (-1 at end of stream); returns whether this was the end of stream event. */
     boolean read(long now, long n) {
         if (n > 0) {
+            long reuse = reuseIdleNanos;
+            if (reuse > longestAnsweredReuseNanos && lastWriteNanos > lastReadNanos) {
+                longestAnsweredReuseNanos = reuse; // the first answer to a request that reused the connection
+            }
             lastReadNanos = now;
             bytesRead += n;
         } else if (n < 0 && eofNanos == 0 && inputShutdownNanos == 0) {
@@ -135,6 +150,10 @@ public final class ConnectionRecord {
 
     void written(long now, long n) {
         if (n > 0) {
+            long read = lastReadNanos;
+            if (peerAddress == null && read != 0 && read >= lastWriteNanos) {
+                reuseIdleNanos = Math.max(0, now - read); // a new request after an answer: the connection is reused
+            }
             lastWriteNanos = now;
             bytesWritten += n;
         }
@@ -193,6 +212,14 @@ public final class ConnectionRecord {
         long request = peerAddress == null ? lastWriteNanos : lastReadNanos;
         long answer = peerAddress == null ? lastReadNanos : lastWriteNanos;
         return request != 0 && request > answer;
+    }
+
+    /**
+     * The peer closed (end of stream or reset) under a request written on a reused connection: the request went to a
+     * connection the peer had already closed.
+     */
+    boolean staleReuse() {
+        return peerAddress == null && reuseIdleNanos > 0 && requestInFlight();
     }
 
     /** When the request in flight was sent (or, accepted, received). */

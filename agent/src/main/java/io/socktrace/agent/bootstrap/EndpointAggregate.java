@@ -61,6 +61,8 @@ final class EndpointAggregate {
     private FailedAttempts failedAttempts;
     /** Counts events against {@code trigger=...}; see {@link ReportTrigger}. */
     final TriggerWindow triggerWindow = new TriggerWindow();
+    /** Created at the first close of a connection this JVM made. */
+    private IdleGaps idle;
 
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
         this.endpoint = endpoint;
@@ -140,6 +142,12 @@ final class EndpointAggregate {
             lifetimes.add(cycle.lifetimeMicros());
         }
         closeStacks = increment(closeStacks, cycle.closeStackId());
+        if (record.peerAddress == null) { // made by this JVM: the peer's idle timeout applies to it
+            if (idle == null) {
+                idle = new IdleGaps();
+            }
+            idle.closed(record, cycle);
+        }
         if (cycles.size() == cycleCapacity) {
             detach(cycles.removeFirst());
             cyclesDropped++;
@@ -186,7 +194,7 @@ final class EndpointAggregate {
         lastNanos = Math.max(lastNanos, nanos);
     }
 
-    private static IntCounts increment(IntCounts counts, int stackId) {
+    static IntCounts increment(IntCounts counts, int stackId) {
         boolean kept = counts == null || stackId == StackTable.NOT_SAMPLED || counts.size() < STACKS_PER_ROLE
                 || counts.contains(stackId);
         return add(counts, kept ? stackId : StackTable.NO_STACK);
@@ -238,7 +246,8 @@ final class EndpointAggregate {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, Map.of(), Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
                 Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), NO_SAMPLES, NO_SAMPLES, NO_SAMPLES,
-                NO_SAMPLES, NO_CYCLES, cyclesDropped, closeShapes(closeWaits, java.util.List.of()), AttemptTimes.NONE);
+                NO_SAMPLES, NO_CYCLES, cyclesDropped, closeShapes(closeWaits, java.util.List.of()), AttemptTimes.NONE,
+                IdleObservations.NONE);
     }
 
     synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
@@ -249,7 +258,8 @@ final class EndpointAggregate {
                 copy(reconnectStacks), copy(failedConnectStacks), copy(timeoutSettings),
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
                 cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks),
-                failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times());
+                failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times(),
+                idle == null ? IdleObservations.NONE : idle.snapshot());
     }
 
     /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */

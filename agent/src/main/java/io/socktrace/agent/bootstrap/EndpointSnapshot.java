@@ -20,6 +20,7 @@ import java.util.Map;
  * @param cyclesDropped     closed connections no longer in {@code cycles}
  * @param closeShapes       half-closes, resets this JVM sent, and CLOSE_WAIT leaks
  * @param failedAttempts    when the failed connects started (the first and the most recent), for retry storms
+ * @param idle              idle gaps before reuses and peer closes (connections this JVM made)
  */
 public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                                long failedConnects, long requestInFlightCloses, long tlsCloses,
@@ -29,9 +30,9 @@ public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore
                                Map<Integer, Long> failedConnectStacks, Map<Integer, Long> timeoutSettings,
                                long[] lifetimes, long[] reconnectGaps, long[] closeDelays, long[] inFlightAges,
                                Cycle[] cycles, long cyclesDropped, CloseShapes closeShapes,
-                               AttemptTimes failedAttempts) {
+                               AttemptTimes failedAttempts, IdleObservations idle) {
 
-    /** A snapshot with nothing but plain closes and no failed connects' times (counters only, and tests). */
+    /** Nothing but plain closes, no failed connects' times, no idle observations (counters only, and tests). */
     public EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore, long closed, int open, long reconnects,
                             long failedConnects, long requestInFlightCloses, long tlsCloses,
                             Map<Transport, Long> openedByTransport, long firstMicros, long lastMicros,
@@ -43,7 +44,7 @@ public record EndpointSnapshot(Endpoint endpoint, long opened, long openedBefore
         this(endpoint, opened, openedBefore, closed, open, reconnects, failedConnects, requestInFlightCloses,
                 tlsCloses, openedByTransport, firstMicros, lastMicros, closesByCause, failuresByReason, closeStacks,
                 reconnectStacks, failedConnectStacks, timeoutSettings, lifetimes, reconnectGaps, closeDelays,
-                inFlightAges, cycles, cyclesDropped, CloseShapes.NONE, AttemptTimes.NONE);
+                inFlightAges, cycles, cyclesDropped, CloseShapes.NONE, AttemptTimes.NONE, IdleObservations.NONE);
     }
 
     public List<Cycle> cycleList() {

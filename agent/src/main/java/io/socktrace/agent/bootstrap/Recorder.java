@@ -315,24 +315,62 @@ public final class Recorder {
         }
     }
 
-    /** The I/O hot path: one table lookup and two field stores. */
+    /**
+     * The I/O hot path: one table lookup and two field stores. A channel's or Netty's read: driven by readiness
+     * unless the channel is in blocking mode, when whether it waited is unknown ({@code -1}).
+     */
     void read(Object socket, long n) {
+        read(socket, n < 0 ? readiness(socket) : 0, n);
+    }
+
+    /** 0 for a read driven by readiness; -1 for a channel in blocking mode, whose read may not have waited. */
+    private static long readiness(Object socket) {
+        return socket instanceof java.nio.channels.SelectableChannel
+                && ((java.nio.channels.SelectableChannel) socket).isBlocking() ? -1 : 0;
+    }
+
+    /**
+     * The I/O hot path, for a read that may have blocked since {@code startNanos} (0 if driven by readiness, so
+     * that whatever it returns is what just came; -1 if unknown).
+     */
+    void read(Object socket, long startNanos, long n) {
         ConnectionRecord record = seen(socket);
         if (record == null) {
             return;
         }
         long now = Clock.nanos();
         if (record.read(now, n)) {
-            endOfStream(record, now);
+            endOfStream(record, now, startNanos);
         }
     }
 
-    /** The first end of stream of a connection (once per connection, not the hot path): who read it, for CLOSE_WAIT. */
-    private void endOfStream(ConnectionRecord record, long now) {
+    /**
+     * The first end of stream of a connection (once per connection, not the hot path): who read it, for CLOSE_WAIT
+     * leaks, and the peer's close, for its idle timeout.
+     */
+    private void endOfStream(ConnectionRecord record, long now, long startNanos) {
         record.eofThread = threadName();
-        record.eofStackId = stacks.capture();
+        int stackId = stacks.capture();
+        record.eofStackId = stackId;
+        peerClosed(record, now, startNanos, stackId);
         if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
             publish(ConnectionEvent.Kind.END_OF_STREAM, now, record, StackTable.NO_STACK, 0, 0, null, false);
+        }
+    }
+
+    /** A blocking read that waited at least this long was already reading when the end of stream or reset came. */
+    static final long WAITING_NANOS = 1_000_000L;
+
+    /**
+     * The peer closed (end of stream or reset), seen by a read that started at {@code startNanos} (0: readiness
+     * driven), or by a write or a read not known to have waited ({@code -1}). Once per connection (end of stream) or
+     * per failure, off the data path: may capture a stack, once ({@code stackId}'s, if this thread's is captured
+     * already).
+     */
+    private void peerClosed(ConnectionRecord record, long now, long startNanos, int stackId) {
+        record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
+        if (record.staleStackId == 0 && record.staleReuse()) {
+            record.staleStackId = stackId != StackTable.NO_STACK ? stackId : stacks.capture();
         }
     }
 
@@ -368,6 +406,7 @@ public final class Recorder {
             }
         } else {
             ioFailed(record, now, failure);
+            peerClosed(record, now, startNanos != 0 ? startNanos : readiness(socket), StackTable.NO_STACK);
         }
     }
 
@@ -407,7 +446,9 @@ public final class Recorder {
     void writeFailed(Object socket, Throwable failure) {
         ConnectionRecord record = seen(socket);
         if (record != null) {
-            ioFailed(record, Clock.nanos(), failure);
+            long now = Clock.nanos();
+            ioFailed(record, now, failure);
+            peerClosed(record, now, -1, StackTable.NO_STACK);
         }
     }
 
@@ -419,7 +460,9 @@ public final class Recorder {
         ConnectionRecord record = seen(socket);
         if (record != null) {
             String error = FailureClassifier.describe(operation, errno);
-            failed(record, Clock.nanos(), FailureClassifier.ioFailure(error), error);
+            long now = Clock.nanos();
+            failed(record, now, FailureClassifier.ioFailure(error), error);
+            peerClosed(record, now, 0, StackTable.NO_STACK); // a completion: what just came
         }
     }
 

@@ -209,7 +209,7 @@ public final class SocketEvents {
         }
         try {
             if (thrown == null) {
-                r.read(socket, n);
+                r.read(socket, startNanos, n);
             } else {
                 r.readFailed(socket, startNanos, thrown, soTimeoutMillis);
             }

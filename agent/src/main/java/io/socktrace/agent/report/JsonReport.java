@@ -2,12 +2,14 @@ package io.socktrace.agent.report;
 
 import io.socktrace.agent.analysis.Attribution;
 import io.socktrace.agent.analysis.EndpointFindings;
+import io.socktrace.agent.analysis.IdleFindings;
 import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.analysis.ReconnectAnalysis;
 import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.bootstrap.CloseCause;
 import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
+import io.socktrace.agent.bootstrap.IdleObservations;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable;
@@ -143,11 +145,37 @@ public final class JsonReport {
         attribution(json, "failedBy", f.failedConnector());
         CloseShapesJson.endpoint(json, e, r, libraries);
         RetryStormJson.write(json, io.socktrace.agent.analysis.RetryStorm.of(e), f.failedConnector());
+        idle(json, f);
         json.name("cycles").beginArray();
         for (Cycle c : e.cycleList()) {
             cycle(json, c, e.endpoint());
         }
         json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
+    }
+
+    /** The peer's idle timeout, stale reuse and what to change; {@code null} when nothing bears on them. */
+    private static void idle(Json json, EndpointFindings f) {
+        IdleFindings i = f.idle();
+        IdleObservations o = f.endpoint().idle();
+        json.name("idle");
+        if (i.observations() == 0 && i.staleReuses() == 0) {
+            json.value((String) null);
+            return;
+        }
+        json.beginObject()
+                .field("observations", i.observations()).field("enough", i.enough()).field("exact", i.exact())
+                .fieldOrNull("timeoutAboveMicros", i.lowerMicros()).fieldOrNull("timeoutAtMostMicros", i.upperMicros())
+                .field("consistent", i.consistent()).fieldOrNull("reusedUpToMicros", i.reusedUpToMicros())
+                .field("timeout", i.timeout())
+                .field("reusedConnections", o.reusedConnections())
+                .fieldOrNull("longestAnsweredMicros", o.reusedConnections() > 0 ? o.longestAnsweredMicros() : -1)
+                .field("exactCloses", o.exactCloses()).fieldOrNull("exactMinMicros", o.exactMinMicros())
+                .fieldOrNull("exactMaxMicros", o.exactMaxMicros())
+                .field("foundClosed", o.foundClosed()).fieldOrNull("foundClosedMinMicros", o.foundClosedMinMicros())
+                .field("staleReuses", o.staleReuses()).fieldOrNull("staleMinMicros", o.staleMinMicros())
+                .fieldOrNull("staleMaxMicros", o.staleMaxMicros());
+        attribution(json, "staleFoundBy", i.staleBy());
+        json.field("library", i.library()).field("suggestion", i.suggestion()).endObject();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.socktrace.agent.report;
 import io.socktrace.agent.analysis.Attribution;
 import io.socktrace.agent.analysis.Durations;
 import io.socktrace.agent.analysis.EndpointFindings;
+import io.socktrace.agent.analysis.IdleFindings;
 import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.analysis.ReconnectAnalysis;
 import io.socktrace.agent.analysis.Totals;
@@ -132,6 +133,7 @@ public final class TextReport {
             }
             attribution(out, "failed by", f.failedConnector());
         }
+        idle(out, f.idle());
         List<Cycle> cycles = e.cycleList();
         if (!cycles.isEmpty()) {
             out.append("  last cycles  ").append(e.endpoint().accepted() ? "client" : "local port")
@@ -143,6 +145,19 @@ public final class TextReport {
             for (Cycle c : cycles) {
                 cycle(out, c);
             }
+        }
+    }
+
+    /** The peer's idle timeout, stale reuse and what to change, when anything bears on them. */
+    private static void idle(StringBuilder out, IdleFindings i) {
+        if (i.timeout() != null) {
+            wrap(out, "  idle timeout ", i.timeout());
+        }
+        if (i.staleReuses() > 0) {
+            attribution(out, "stale reuse", i.staleBy());
+        }
+        if (i.suggestion() != null) {
+            wrap(out, "  change       ", (i.library() != null ? i.library() + ": " : "") + i.suggestion());
         }
     }
 

@@ -55,7 +55,7 @@ class CloseShapesTextTest {
                 0, 0, 0, 0, Map.of(Transport.SOCKET, opened), T0, T0 + 2_000_000L,
                 closed > 0 ? Map.of(CloseCause.NO_ERROR, closed) : Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
                 Map.of(), new long[] {1_000}, new long[0], new long[0], new long[0], cycles, 0, shapes,
-                io.socktrace.agent.bootstrap.AttemptTimes.NONE);
+                io.socktrace.agent.bootstrap.AttemptTimes.NONE, io.socktrace.agent.bootstrap.IdleObservations.NONE);
     }
 
     private static RecordingSnapshot recording(EndpointSnapshot... endpoints) {

@@ -9,6 +9,8 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.Cycles;
 import io.socktrace.agent.bootstrap.Endpoint;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
+import io.socktrace.agent.bootstrap.IdleHistory;
+import io.socktrace.agent.bootstrap.IdleObservations;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
@@ -192,6 +194,28 @@ class TextReportTest {
     }
 
     @Test
+    void idleTimeoutStaleReuseAndWhatToChangeHaveALineEach() {
+        IdleObservations idle = new IdleHistory().reused(100, 300).reused(300)
+                .stale(900, CloseCause.END_OF_STREAM, 2).stale(950, CloseCause.RESET, 2).observations();
+        EndpointSnapshot e = new EndpointSnapshot(new Endpoint("127.0.0.1", 8080, null), 4, 0, 4, 0, 3, 0, 2, 0,
+                Map.of(Transport.SOCKET, 4L), T0, T0 + 2_000_000L,
+                causes(CloseCause.END_OF_STREAM, 1, CloseCause.RESET, 1, CloseCause.NO_ERROR, 2), Map.of(),
+                Map.of(2, 4L), Map.of(), Map.of(), Map.of(), new long[0], new long[0], new long[0], new long[0],
+                new Cycle[0], 0, io.socktrace.agent.bootstrap.CloseShapes.NONE,
+                io.socktrace.agent.bootstrap.AttemptTimes.NONE, idle);
+        String block = block(render(e), "127.0.0.1:8080   ");
+        assertTrue(labelled(block, "verdict").endsWith("; 2 stale reuses (a request written on a connection the "
+                + "peer had already closed) in Pool.failure(Pool.java:88)"), block);
+        assertEquals("the peer closes connections idle longer than 300 ms-900 ms (4 observations); this JVM reused "
+                + "connections idle up to 950 ms", labelled(block, "idle timeout"));
+        assertTrue(block.contains("\n  stale reuse  demo.memcache.Pool.failure(Pool.java:88)   2 of 2  [s2]\n"
+                + "                 called from demo.memcache.Pool.store(Pool.java:64)\n"), block);
+        assertEquals("close or check pooled connections idle longer than 300 ms before reusing them, or raise the "
+                + "peer's idle timeout above the pool's (the longest idle time after which the peer still answered; it "
+                + "closes connections idle longer than 300 ms-900 ms)", labelled(block, "change"));
+    }
+
+    @Test
     void acceptedConnectionsNameTheirClientAndTls() {
         Cycle first = Cycles.reopened(Cycles.accepted(1, Transport.SOCKET, 50000, 8443, T0).tls().read(T0 + 1_000, 100)
                 .wrote(T0 + 2_000, 200).read(T0 + 49_900, -1).closed(T0 + 50_000, "conn-1", 5), 150_000);
@@ -359,7 +383,8 @@ class TextReportTest {
                 T0 + 700_000L, Map.of(), Map.of("refused", 8L), Map.of(), Map.of(), Map.of(1, 8L), Map.of(),
                 new long[0], new long[0], new long[0], new long[0], new Cycle[0], 0,
                 io.socktrace.agent.bootstrap.CloseShapes.NONE,
-                new io.socktrace.agent.bootstrap.AttemptTimes(8, first, new long[0]));
+                new io.socktrace.agent.bootstrap.AttemptTimes(8, first, new long[0]),
+                io.socktrace.agent.bootstrap.IdleObservations.NONE);
         RecordingSnapshot r = new RecordingSnapshot(T0 - 1_000_000L, T0 + 3_000_000L,
                 new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L), List.of(storm),
                 List.of(CONNECT, POOL_CLOSE, JDK_CLOSE, ACCEPT, SERVER_CLOSE), 0, 0, 0, 0, 0, 0, true, 0, null,

@@ -1,0 +1,80 @@
+package io.socktrace.agent.analysis;
+
+import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import java.util.List;
+
+/**
+ * What to change, in one table: a known pool or client, found by the package of a frame in the stacks that wrote,
+ * closed or reconnected, mapped to the one setting of its own that keeps idle connections shorter than the peer
+ * does; anything else gets the plain-words version. {@code %s} is the idle time to stay below.
+ */
+public final class Remedies {
+
+    /** A library, the package its frames are in, and its suggestion. */
+    public record Remedy(String library, String packagePrefix, String template) {
+
+        public String suggestion(String below) {
+            return String.format(java.util.Locale.ROOT, template, below);
+        }
+    }
+
+    static final List<Remedy> TABLE = List.of(
+            new Remedy("HikariCP", "com.zaxxer.hikari.",
+                    "set HikariCP maxLifetime below %s, the database's idle timeout, and keepaliveTime below it to "
+                            + "keep idle connections in use"),
+            new Remedy("Apache HttpClient 5.x", "org.apache.hc.client5.",
+                    "evict idle connections before %s: HttpClientBuilder.evictIdleConnections(TimeValue) below it, "
+                            + "or ConnectionConfig.setValidateAfterInactivity below it to check them before reuse"),
+            new Remedy("Apache HttpClient 4.x", "org.apache.http.",
+                    "evict idle connections before %s: HttpClientBuilder.evictIdleConnections(...) below it, or "
+                            + "PoolingHttpClientConnectionManager.setValidateAfterInactivity below it to check them "
+                            + "before reuse"),
+            new Remedy("JDK HttpClient", "jdk.internal.net.http.",
+                    "set -Djdk.httpclient.keepalive.timeout (seconds) below %s, so the client drops idle "
+                            + "connections before the peer does"),
+            new Remedy("OkHttp", "okhttp3.",
+                    "give the OkHttpClient a ConnectionPool whose keep-alive duration is below %s "
+                            + "(new ConnectionPool(maxIdleConnections, keepAliveDuration, unit))"),
+            new Remedy("Jedis", "redis.clients.jedis.",
+                    "enable testOnBorrow, or testWhileIdle with timeBetweenEvictionRuns below %s, on the "
+                            + "JedisPoolConfig (or raise the server's timeout)"),
+            new Remedy("Reactor Netty", "reactor.netty.",
+                    "set ConnectionProvider.builder(...).maxIdleTime(...) below %s"),
+            new Remedy("gRPC", "io.grpc.",
+                    "set keepAliveTime on the channel builder below %s, so pings keep the connection from idling "
+                            + "out (the server must permit them), or idleTimeout below it"),
+            new Remedy("spymemcached", "net.spy.memcached.",
+                    "lower ConnectionFactoryBuilder.setTimeoutExceptionThreshold so a connection the server "
+                            + "dropped (after %s idle) is replaced at once, or keep connections busier than that"));
+
+    /** The plain-words version, for connections no known library manages. */
+    static final String PLAIN = "close or check pooled connections idle longer than %s before reusing them, or "
+            + "raise the peer's idle timeout above the pool's";
+
+    private Remedies() {
+    }
+
+    /** The remedy of the first frame (top first) of the first stack that is in a known library's package. */
+    public static Remedy find(List<StackTrace> stacks) {
+        for (StackTrace stack : stacks) {
+            if (stack == null) {
+                continue;
+            }
+            for (int i = 0; i < stack.depth(); i++) {
+                String cls = stack.className(i);
+                for (Remedy remedy : TABLE) {
+                    if (cls.startsWith(remedy.packagePrefix())) {
+                        return remedy;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The suggestion for {@code remedy} ({@code null}: the plain-words version). */
+    public static String suggest(Remedy remedy, long belowMicros) {
+        String below = Durations.format(belowMicros);
+        return remedy == null ? String.format(java.util.Locale.ROOT, PLAIN, below) : remedy.suggestion(below);
+    }
+}

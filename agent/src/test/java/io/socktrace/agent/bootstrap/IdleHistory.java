@@ -1,0 +1,84 @@
+package io.socktrace.agent.bootstrap;
+
+import java.net.InetAddress;
+
+/**
+ * Recorded event sequences of connections this JVM made to one endpoint, folded the way the recorder folds them at
+ * each close, for tests of what is inferred from idle gaps. Times are milliseconds from an arbitrary start; each
+ * connection starts after the previous one ended.
+ */
+public final class IdleHistory {
+
+    private static final long MS = 1_000_000L;
+    private final IdleGaps gaps = new IdleGaps();
+    private long now = 1_000 * MS;
+    private long ids;
+
+    /** A connection answered after each idle gap (the first request is not a reuse), then closed by this JVM. */
+    public IdleHistory reused(long... gapsMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        for (long gap : gapsMillis) {
+            now += gap * MS;
+            exchange(c);
+        }
+        return close(c, CloseCause.NO_ERROR);
+    }
+
+    /** A connection answered once, then its request after {@code gapMillis} idle met the peer's close. */
+    public IdleHistory stale(long gapMillis, CloseCause cause, int stackId) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += gapMillis * MS;
+        c.written(now, 40);
+        now += MS;
+        seePeerClose(c, cause, false);
+        c.staleStackId = stackId;
+        return close(c, cause);
+    }
+
+    /**
+     * A connection answered once, then closed by the peer after {@code idleMillis}: seen by a read already waiting,
+     * or found later by a check {@code laterMillis} after it came.
+     */
+    public IdleHistory closedWhileIdle(long idleMillis, boolean waiting, long laterMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += (idleMillis + (waiting ? 0 : laterMillis)) * MS;
+        seePeerClose(c, CloseCause.END_OF_STREAM, waiting);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    public IdleObservations observations() {
+        return gaps.snapshot();
+    }
+
+    private ConnectionRecord open() {
+        ConnectionRecord c = new ConnectionRecord(++ids, Transport.SOCKET, null, null, InetAddress.getLoopbackAddress(),
+                40000 + (int) ids, now, now + MS, StackTable.NO_STACK, "main");
+        now += MS;
+        return c;
+    }
+
+    private void exchange(ConnectionRecord c) {
+        c.written(now, 40);
+        now += MS;
+        c.read(now, 100);
+    }
+
+    private void seePeerClose(ConnectionRecord c, CloseCause cause, boolean waiting) {
+        if (cause == CloseCause.END_OF_STREAM) {
+            c.read(now, -1);
+        } else {
+            c.failed(now, cause, "Connection reset");
+        }
+        c.closeSeenWaiting = waiting;
+    }
+
+    private IdleHistory close(ConnectionRecord c, CloseCause cause) {
+        now += MS;
+        gaps.closed(c, new Cycle(c, cause, now, "main", StackTable.NO_STACK));
+        now += MS;
+        return this;
+    }
+}
