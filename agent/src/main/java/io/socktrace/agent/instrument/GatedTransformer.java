@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The transformer the JVM sees: a name check that lets every class but the few JDK socket classes (and Netty's
  * native socket classes, in any loader and under any prefix) pass untouched at the cost of one set lookup or a few
- * {@code endsWith}. A JDK socket class kept woven in the {@link WovenClassCache} is answered from it; the rest go
- * to Byte Buddy's transformer. That one takes a second of CPU to build on a cold JVM, so it is built on a
- * background thread, and only once something needs it (with a cache that knows the JDK's classes, a JVM that
- * uses no Netty never builds it); a socket class that loads before it is ready waits for it (bounded), so no
- * connection is ever missed.
+ * {@code endsWith}. A class kept woven in the {@link WovenClassCache} (the JDK's, and a library's once a JVM has
+ * woven that version of it) is answered from it; the rest go to Byte Buddy's transformer. That one takes a second
+ * of CPU to build on a cold JVM, so it is built on a background thread, and only once something needs it (with a
+ * cache that knows the classes a JVM loads, it never builds it); a socket class that loads before it is ready
+ * waits for it (bounded), so no connection is ever missed.
  */
 final class GatedTransformer implements ClassFileTransformer {
 
@@ -72,7 +72,8 @@ final class GatedTransformer implements ClassFileTransformer {
                 : !LibraryInstrumentation.isCopyOfAny(className, libraryNames))) {
             return null;
         }
-        boolean cacheable = loader == null && cache.usable();
+        // a library class too: its woven bytes depend only on its own bytes (and the agent's), which the entry checks
+        boolean cacheable = cache.usable();
         if (cacheable) {
             byte[] woven = cache.lookup(className, bytes);
             if (woven != null) {

@@ -20,14 +20,17 @@ import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
- * The JDK socket classes as Byte Buddy wove them on an earlier run, kept on disk so that later JVMs start without
- * building Byte Buddy at all: building it and weaving costs a cold JVM about a second and a half of CPU (most of
- * it the JIT compiling Byte Buddy), more than everything else the agent does at start-up.
+ * The socket classes as Byte Buddy wove them on an earlier run (the JDK's, and Netty's native transports'), kept on
+ * disk so that later JVMs start without building Byte Buddy at all: building it and weaving costs a cold JVM about
+ * a second and a half of CPU (most of it the JIT compiling Byte Buddy), more than everything else the agent does
+ * at start-up.
  *
  * <p>An entry holds the class's original bytes beside the woven ones, and is used only if the JVM hands over exactly
- * those original bytes: the same class of the same JDK build, woven by the same agent jar (the directory is named
- * by the jar's content and by the runtime's version). Only JDK classes are kept: how a library class is woven may
- * depend on the other classes of its loader. The directories are the user's own (mode 700, owned by this user,
+ * those original bytes: the same class of the same JDK build or library version, woven by the same agent jar (the
+ * directory is named by the jar's content and by the runtime's version). The weaving reads nothing but those bytes
+ * and the fields its advice reads, which the class declares or, where a superclass declares them (Netty's
+ * {@code socket}), uses itself, so that its bytes pin their names and types. At most {@value #MAX_ENTRIES} entries
+ * per runtime; beyond, classes are woven at each start. The directories are the user's own (mode 700, owned by this user,
  * else the cache is not used), entries are written whole and renamed into place, and a damaged one is ignored.
  * Lookups go through {@code java.io} only: they run while a socket class loads, where NIO's file streams would
  * load socket classes themselves (on JDK 25).
@@ -38,6 +41,8 @@ public final class WovenClassCache {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     /** Directories of other agent jars kept beside this one's (say, two versions in use on one machine). */
     private static final int OTHER_JARS_KEPT = 3;
+    /** Entries kept per runtime: the JDK's six, and library classes of the versions this user's JVMs load. */
+    static final int MAX_ENTRIES = 512;
 
     private final File jarDir;
     private final File dir;
@@ -151,6 +156,10 @@ public final class WovenClassCache {
             return;
         }
         File file = file(internalName, original);
+        String[] held = dir.list();
+        if (held == null || held.length >= MAX_ENTRIES) {
+            return; // bounded: library versions beyond it are woven at each start instead
+        }
         File partial = new File(dir, file.getName() + "." + ProcessHandle.current().pid() + ".partial");
         ByteBuffer entry = ByteBuffer.allocate(4 + 4 + original.length + 4 + woven.length + 8);
         entry.putInt(MAGIC).putInt(original.length).put(original).putInt(woven.length).put(woven).putLong(crc(woven));

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The woven-class cache ({@code cache=DIR}) on every JDK under test: the first JVM weaves and keeps the JDK's
  * socket classes (those it loads, and the rest in the background), a second takes them all from it and records
- * the same; a damaged cache, or a directory that is not the user's own, is not used and changes nothing else.
+ * the same, and so for Netty's; a damaged cache, or a directory that is not the user's own, is not used and changes nothing else.
  * Read from the running JVM's {@code status}.
  */
 class WovenClassCacheIT {
@@ -55,6 +55,55 @@ class WovenClassCacheIT {
         assertEquals(runtimeDir.toString(), second.group(1));
         assertTrue(Integer.parseInt(second.group(3)) >= 1, second.group());
         assertEquals(second.group(3), second.group(2), "every class from the cache: " + second.group());
+    }
+
+    /**
+     * Netty's native classes are kept too: a second JVM on the same Netty version never loads Byte Buddy's
+     * {@code AgentBuilder} (from the JVM's class-load log) and still records its epoll connections.
+     */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aSecondNettyJvmNeverBuildsByteBuddy(Path javaHome, @TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        churn(javaHome, dir.resolve("jdk"), cache, true); // the JDK's classes first, which a short run may not finish
+        JsonNode first = nettyPingPong(javaHome, Files.createDirectory(dir.resolve("first")), cache);
+        assertEquals("[\"Netty epoll\"]", epollClient(first).get("transports").toString(), "epoll, not NIO");
+        long nettyEntries;
+        try (Stream<Path> files = Files.walk(cache)) {
+            nettyEntries = files.filter(f -> f.getFileName().toString().startsWith("io.netty.")).count();
+        }
+        assertTrue(nettyEntries >= 2, "Netty's woven classes are kept: " + nettyEntries);
+
+        Path second = Files.createDirectory(dir.resolve("second"));
+        JsonNode report = nettyPingPong(javaHome, second, cache);
+        assertEquals("[\"Netty epoll\"]", epollClient(report).get("transports").toString());
+        assertTrue(epollClient(report).get("opened").asLong() >= 1, epollClient(report).toPrettyString());
+        assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
+        List<String> loaded = Files.readAllLines(second.resolve("classes.txt"));
+        assertTrue(loaded.size() > 100, "the class-load log was written");
+        // a few of Byte Buddy's interfaces load with the agent's own classes; building its transformer loads 1,000
+        assertTrue(loaded.stream().noneMatch(l -> l.contains("net.bytebuddy.agent.builder.AgentBuilder$Default ")),
+                "Byte Buddy was built although every class came from the cache");
+        assertTrue(loaded.stream().filter(l -> l.contains(".shaded.net.bytebuddy.")).count() < 20,
+                "Byte Buddy classes loaded: " + loaded.stream().filter(l -> l.contains("bytebuddy")).count());
+    }
+
+    private static JsonNode nettyPingPong(Path javaHome, Path dir, Path cache) throws Exception {
+        AgentRun run = AgentRun.on(javaHome, dir).options("cache=" + cache)
+                .jvmArg("-Xlog:class+load=info:file=" + dir.resolve("classes.txt"))
+                .command("-cp", AgentRun.testClassPath("netty-4.1"), "io.socktrace.scenario.netty.EpollPingPong", "0",
+                        "1");
+        return run.runForJson();
+    }
+
+    /** The ping-pong's client endpoint: the one made by this JVM. */
+    private static JsonNode epollClient(JsonNode report) {
+        for (JsonNode endpoint : report.get("endpoints")) {
+            if (!endpoint.get("accepted").asBoolean()) {
+                return endpoint;
+            }
+        }
+        throw new AssertionError("no client endpoint: " + report.toPrettyString());
     }
 
     @ParameterizedTest
