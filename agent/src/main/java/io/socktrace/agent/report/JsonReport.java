@@ -78,7 +78,7 @@ public final class JsonReport {
         return out.append('\n').toString();
     }
 
-    private static void totals(Json json, Totals t) {
+    static void totals(Json json, Totals t) {
         json.name("totals").beginObject().field("opened", t.opened()).field("accepted", t.accepted())
                 .field("openedBeforeRecording", t.openedBefore())
                 .field("closed", t.closed()).field("open", t.open()).field("failedConnects", t.failedConnects())
@@ -135,7 +135,7 @@ public final class JsonReport {
      * {@code null} only when there was no event of the kind; events without a kept stack (none sampled, or the
      * stack table full) give an object with a {@code null} stack, so that their counts are never lost.
      */
-    private static void attribution(Json json, String name, Attribution a) {
+    static void attribution(Json json, String name, Attribution a) {
         json.name(name);
         if (a.stack() == null && a.total() == 0 && a.notSampled() == 0) {
             json.value((String) null);
@@ -158,7 +158,7 @@ public final class JsonReport {
                 .endObject();
     }
 
-    private static void cycle(Json json, Cycle c) {
+    static void cycle(Json json, Cycle c) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())
