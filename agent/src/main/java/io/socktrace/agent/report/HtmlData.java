@@ -41,8 +41,8 @@ final class HtmlData {
                 .field("startedAtMicros", r.startMicros())
                 .field("takenAtMicros", r.takenMicros());
         JsonReport.totals(json, Totals.of(r.endpoints()));
-        // lanes take at most half the budget for their own fields, so cycles always get room
-        int laneBudget = maxBytes / 2;
+        // lanes take at most a quarter of the budget for their own fields, so cycles always get room
+        int laneBudget = maxBytes / 4;
         long endpointsLeftOut = 0;
         long cyclesLeftOut = 0;
         Set<Integer> stackIds = new HashSet<>();
