@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.report.HtmlFixtures;
+import io.socktrace.agent.report.HtmlReport;
 import io.socktrace.agent.testing.AgentRun;
 import io.socktrace.agent.testing.Browser;
 import io.socktrace.agent.testing.JavaHomes;
@@ -18,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -183,6 +187,42 @@ class HtmlReportIT {
             browser.findElement(By.id("zoom-out")).click();
             assertEquals(from, root.getDomAttribute("data-view-from"), "zoomed back out");
             assertEquals(endpoints.get(timeoutLane).get("cycles").size(), bars(lanes(browser).get(timeoutLane)));
+            noConsoleErrors(browser);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** Thousands of connections in one lane: drawn as density with the exact count, and as bars once zoomed in. */
+    @Test
+    void thousandsOfConnectionsAreDrawnAsDensityUntilZoomedIn(@TempDir Path dir) throws Exception {
+        int connections = 5_000;
+        Path html = dir.resolve("many.html");
+        Files.writeString(html, new HtmlReport(Libraries.defaults()).render(
+                HtmlFixtures.recording(List.of(HtmlFixtures.endpoint(11211, connections, "main"))), 42, "TestVM", "test"));
+        long started = System.nanoTime();
+        ChromeDriver browser = open(html);
+        try {
+            long openMillis = (System.nanoTime() - started) / 1_000_000;
+            WebElement lane = lanes(browser).get(0);
+            assertEquals("density", lane.getDomAttribute("data-mode"));
+            assertEquals(String.valueOf(connections), lane.getDomAttribute("data-bars"));
+            assertTrue(lane.getText().contains(connections + " of " + connections + " kept connections in view"), lane.getText());
+            assertTrue(lane.getText().contains("(drawn as density"), lane.getText());
+            assertTrue(lane.findElements(By.cssSelector("rect.bar")).isEmpty());
+            assertFalse(lane.findElements(By.cssSelector("rect.density")).isEmpty());
+            assertTrue(openMillis < 20_000, "opened in " + openMillis + " ms");
+            // zoom into the start, step by step, until single connections can be told apart
+            for (int i = 0; i < 6 && "density".equals(lanes(browser).get(0).getDomAttribute("data-mode")); i++) {
+                WebElement svg = lanes(browser).get(0).findElement(By.cssSelector("svg"));
+                int width = svg.getRect().getWidth();
+                new Actions(browser).moveToElement(svg, -width / 2 + 1, 0).clickAndHold().moveByOffset(width / 8, 0)
+                        .release().perform();
+            }
+            lane = lanes(browser).get(0);
+            assertEquals("bars", lane.getDomAttribute("data-mode"));
+            assertTrue(Integer.parseInt(lane.getDomAttribute("data-bars")) > 0, "connections in view");
+            assertEquals(Integer.parseInt(lane.getDomAttribute("data-bars")), lane.findElements(By.cssSelector("rect.bar")).size());
             noConsoleErrors(browser);
         } finally {
             browser.quit();

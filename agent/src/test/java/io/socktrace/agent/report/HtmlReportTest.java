@@ -7,18 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.socktrace.agent.analysis.Libraries;
-import io.socktrace.agent.bootstrap.CloseCause;
-import io.socktrace.agent.bootstrap.Cycle;
-import io.socktrace.agent.bootstrap.Cycles;
-import io.socktrace.agent.bootstrap.Endpoint;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
-import io.socktrace.agent.bootstrap.RecorderSettings;
-import io.socktrace.agent.bootstrap.RecordingSnapshot;
-import io.socktrace.agent.bootstrap.StackTable.StackTrace;
-import io.socktrace.agent.bootstrap.Transport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,30 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The HTML report's own guarantees: names stay data, only its own script runs, and the size is bounded and said. */
 class HtmlReportTest {
 
-    private static final long T0 = 1_795_000_000_000_000L;
     private static final String HOSTILE = "</script><img src=x onerror=alert(1)>&amp;\u2028";
-    private static final StackTrace CLOSE = StackTrace.of(2,
-            new String[] {"java.net.Socket", "demo.<Pool>", "demo.App"}, new String[] {"close", "fail</script>", "run"},
-            new String[] {"Socket.java", "Pool.java", "<b>App.java"}, new int[] {1575, 88, 31});
-
-    private static EndpointSnapshot endpoint(int port, int cycles, String thread) {
-        Cycle[] kept = new Cycle[cycles];
-        for (int i = 0; i < cycles; i++) {
-            long open = T0 + i * 1_000L;
-            kept[i] = Cycles.made(i + 1, Transport.SOCKET, 40000 + i, open, 100).wrote(open + 200, 10)
-                    .timedOut(open + 800, 1, 500).closed(open + 900, thread, 2);
-        }
-        return new EndpointSnapshot(new Endpoint("127.0.0.1", port, "host<" + port + ">"), cycles, 0, cycles, 0,
-                cycles - 1, 0, cycles, 0, Map.of(Transport.SOCKET, (long) cycles), T0, T0 + cycles * 1_000L,
-                Map.of(CloseCause.READ_TIMEOUT, (long) cycles), Map.of(), Map.of(2, (long) cycles), Map.of(),
-                Map.of(), Map.of(1, (long) cycles), new long[] {900}, new long[] {100}, new long[] {100},
-                new long[] {600}, kept, 3);
-    }
-
-    private static RecordingSnapshot recording(List<EndpointSnapshot> endpoints) {
-        return new RecordingSnapshot(T0 - 1_000, T0 + 10_000_000L, new RecorderSettings(16, 8, 64, 32, 5, 5_000_000_000L),
-                endpoints, List.of(CLOSE), 0, 0, 0, 0, 0, 0, true, 0, null, Map.of(), Map.of());
-    }
 
     private static JsonNode data(String html) throws Exception {
         Matcher m = Pattern.compile("<script type=\"application/json\" id=\"socktrace-data\">(.*?)</script>", Pattern.DOTALL)
@@ -60,7 +28,7 @@ class HtmlReportTest {
 
     @Test
     void namesAreEscapedDataAndReadBackWhole() throws Exception {
-        String html = new HtmlReport(Libraries.defaults()).render(recording(List.of(endpoint(11211, 2, HOSTILE))),
+        String html = new HtmlReport(Libraries.defaults()).render(HtmlFixtures.recording(List.of(HtmlFixtures.endpoint(11211, 2, HOSTILE))),
                 42, "TestVM <17>", "exit");
         // the only script elements are the data block and the page's own script
         assertEquals(2, html.split("</script>", -1).length - 1, html);
@@ -76,7 +44,7 @@ class HtmlReportTest {
 
     @Test
     void onlyItsOwnScriptAndStyleMayRunAndNothingIsFetched() throws Exception {
-        String html = new HtmlReport(Libraries.defaults()).render(recording(List.of(endpoint(11211, 2, "main"))),
+        String html = new HtmlReport(Libraries.defaults()).render(HtmlFixtures.recording(List.of(HtmlFixtures.endpoint(11211, 2, "main"))),
                 42, "TestVM", "exit");
         Matcher script = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL).matcher(html);
         assertTrue(script.find());
@@ -96,11 +64,11 @@ class HtmlReportTest {
         List<EndpointSnapshot> endpoints = new ArrayList<>();
         int total = 0;
         for (int i = 0; i < 40; i++) {
-            endpoints.add(endpoint(10000 + i, 50, "worker-" + i));
+            endpoints.add(HtmlFixtures.endpoint(10000 + i, 50, "worker-" + i));
             total += 50;
         }
         int budget = 40_000;
-        String html = new HtmlReport(Libraries.defaults(), budget).render(recording(endpoints), 42, "TestVM", "exit");
+        String html = new HtmlReport(Libraries.defaults(), budget).render(HtmlFixtures.recording(endpoints), 42, "TestVM", "exit");
         JsonNode data = data(html);
         String json = html.substring(html.indexOf("id=\"socktrace-data\">"), html.indexOf("</script>"));
         assertTrue(json.length() < budget + 4_000, "bounded: " + json.length());
@@ -124,7 +92,7 @@ class HtmlReportTest {
         }
         assertTrue(max - min <= 1 && min > 0, java.util.Arrays.toString(drawn));
 
-        String whole = new HtmlReport(Libraries.defaults()).render(recording(endpoints), 42, "TestVM", "exit");
+        String whole = new HtmlReport(Libraries.defaults()).render(HtmlFixtures.recording(endpoints), 42, "TestVM", "exit");
         JsonNode all = data(whole).get("leftOut");
         assertEquals(0, all.get("cycles").asLong() + all.get("endpoints").asLong() + all.get("stacks").asLong());
         assertEquals(total, data(whole).get("cycles").size());

@@ -25,7 +25,7 @@ public final class Browser {
     private static Path found(String variable, String... candidates) {
         String named = System.getenv(variable);
         if (named != null && !named.isBlank()) {
-            return Path.of(named);
+            return Files.isExecutable(Path.of(named)) ? Path.of(named) : null;
         }
         for (String candidate : candidates) {
             if (Files.isExecutable(Path.of(candidate))) {
