@@ -71,7 +71,7 @@
   if (lo.cycles) { left.push(lo.cycles + ' connections'); }
   if (lo.stacks) { left.push(lo.stacks + ' stacks'); }
   var leftText = left.length ? 'left out of this file to keep it under ' + lo.maxBytes + ' bytes of data: ' + left.join(', ') + '. '
-      : 'nothing recorded was left out of this file. ';
+      : 'nothing the recorder kept was left out of this file. ';
   leftText += lo.cyclesNotKept ? lo.cyclesNotKept + ' earlier closed connections were not kept by the recorder (cycles='
       + data.limits.cycles + ' per endpoint; cycles=N keeps more). ' : '';
   leftText += 'Connections still open are counted per lane, not drawn.';
@@ -119,7 +119,7 @@
     item.appendChild(document.createTextNode(x[1]));
     legend.appendChild(item);
   });
-  legend.appendChild(el('span', null, '| tick: the timeout, end of stream or error'));
+  legend.appendChild(el('span', null, '| tick: the timeout, end of stream or error (on bars wide enough)'));
   legend.appendChild(el('span', null, '▾ last write, when a request was in flight'));
   legend.appendChild(el('span', null, 'bars too close to tell apart are drawn as density, counts exact'));
   root.appendChild(legend);
@@ -187,7 +187,9 @@
   function drawBar(s, e, c, w) {
     var from = Math.max(0, x(openOf(c), w));
     var to = Math.min(w, x(c.closedAtMicros, w));
-    var bar = svg('rect', { x: from, y: 4, width: Math.max(1.5, to - from), height: LANE_HEIGHT - 8, 'class': 'bar c-' + c.cause });
+    // a bar wide enough keeps a pixel free at its end, so back-to-back connections stay apart
+    var wide = to - from > 6;
+    var bar = svg('rect', { x: from, y: 4, width: Math.max(1.5, wide ? to - from - 1 : to - from), height: LANE_HEIGHT - 8, 'class': 'bar c-' + c.cause });
     bar.dataset.id = String(c.id);
     bar.dataset.port = String(c.localPort);
     bar.dataset.cause = c.cause;
@@ -201,11 +203,12 @@
     if (c.openedBeforeRecording) {
       s.appendChild(svg('rect', { x: from, y: 4, width: 3, height: LANE_HEIGHT - 8, 'class': 'c-before' }));
     }
-    if (c.causeAtMicros && c.cause !== 'noError' && c.cause !== 'collected') {
+    // marks only where the bar is wide enough to show them beside its colour (the details always have the times)
+    if (wide && c.causeAtMicros && c.cause !== 'noError' && c.cause !== 'collected') {
       var cx = x(c.causeAtMicros, w);
       if (cx >= 0 && cx <= w) { s.appendChild(svg('line', { x1: cx, x2: cx, y1: 1, y2: LANE_HEIGHT - 1, 'class': 'mark' })); }
     }
-    if (c.requestInFlight && c.lastWriteAtMicros) {
+    if (wide && c.requestInFlight && c.lastWriteAtMicros) {
       var wx = x(c.lastWriteAtMicros, w);
       if (wx >= 0 && wx <= w) {
         s.appendChild(svg('path', { d: 'M' + (wx - 3) + ' 0 L' + (wx + 3) + ' 0 L' + wx + ' 5 Z', 'class': 'mark-write' }));
