@@ -193,7 +193,10 @@ class HtmlReportIT {
         }
     }
 
-    /** Thousands of connections in one lane: drawn as density with the exact count, and as bars once zoomed in. */
+    /**
+     * Thousands of connections in one lane: drawn as density with the exact count, and as bars once zoomed in; then
+     * the same page on a dark screen and in print.
+     */
     @Test
     void thousandsOfConnectionsAreDrawnAsDensityUntilZoomedIn(@TempDir Path dir) throws Exception {
         int connections = 5_000;
@@ -223,6 +226,15 @@ class HtmlReportIT {
             assertEquals("bars", lane.getDomAttribute("data-mode"));
             assertTrue(Integer.parseInt(lane.getDomAttribute("data-bars")) > 0, "connections in view");
             assertEquals(Integer.parseInt(lane.getDomAttribute("data-bars")), lane.findElements(By.cssSelector("rect.bar")).size());
+
+            // readable on a dark screen, and printable without the controls
+            String light = browser.findElement(By.tagName("body")).getCssValue("background-color");
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                    List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            assertEquals("rgba(22, 23, 26, 1)", browser.findElement(By.tagName("body")).getCssValue("background-color"),
+                    "dark background (light was " + light + ")");
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+            assertEquals("none", browser.findElement(By.cssSelector(".controls")).getCssValue("display"));
             noConsoleErrors(browser);
         } finally {
             browser.quit();
