@@ -21,11 +21,11 @@ public final class Main {
             "",
             "commands:",
             "  list                                    JVMs of this user that can be attached: pid and main class",
-            "  record JVM [--duration 30s] [--format text|json] [--output FILE] [key=value,...]",
+            "  record JVM [--duration 30s] [--format text|json|html] [--output FILE] [key=value,...]",
             "                                          attach, record for the duration (Ctrl-C ends it early),",
             "                                          write the report, detach: all in one",
             "  attach JVM [key=value,...]              load socktrace into a running JVM and start recording",
-            "  report JVM [--format text|json] [--output FILE]",
+            "  report JVM [--format text|json|html] [--output FILE]",
             "                                          the current report (recording goes on)",
             "  status JVM                              whether socktrace records there, since when, options, counters",
             "  detach JVM                              stop recording and restore the JDK's classes",
@@ -145,8 +145,8 @@ public final class Main {
 
     /** A report format the target can render. */
     static String format(String value) throws CliException {
-        if (!value.equals("text") && !value.equals("json")) {
-            throw new CliException("bad value '" + value + "' for --format (accepted: text|json)");
+        if (!value.equals("text") && !value.equals("json") && !value.equals("html")) {
+            throw new CliException("bad value '" + value + "' for --format (accepted: text|json|html)");
         }
         return value;
     }
@@ -221,7 +221,7 @@ public final class Main {
                 return "usage: attach JVM [key=value,...]\n  loads socktrace into JVM (a pid, main class or jar) and starts "
                         + "recording, with the same options as -javaagent\n\n" + options();
             case "report":
-                return "usage: report JVM [--format text|json] [--output FILE]\n  prints the current report, or writes "
+                return "usage: report JVM [--format text|json|html] [--output FILE]\n  prints the current report, or writes "
                         + "it to FILE (atomically, owner-only); recording goes on\n";
             case "status":
                 return "usage: status JVM\n  whether socktrace is loaded and recording, since when, with which options, "

@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code record TARGET [--duration 30s] [--format text|json] [--output FILE] [key=value,...]}: attach, record for
+ * {@code record TARGET [--duration 30s] [--format text|json|html] [--output FILE] [key=value,...]}: attach, record for
  * the duration, write the report, detach; the common case in one step, like {@code asprof -d}. Ctrl-C ends the
  * recording early and still writes the report. If socktrace already records in the target (loaded at start-up or
  * attached before), that recording is reported and left running: it was not this command's to stop.
  */
 final class RecordCommand {
 
-    static final String USAGE = "usage: record PID|MAINCLASS|JARNAME [--duration 30s] [--format text|json] "
+    static final String USAGE = "usage: record PID|MAINCLASS|JARNAME [--duration 30s] [--format text|json|html] "
             + "[--output FILE] [key=value,...]";
     private static final long MAX_DURATION_NANOS = TimeUnit.HOURS.toNanos(24);
 

@@ -23,10 +23,11 @@ public enum Option {
             return value;
         }
     },
-    FORMAT("format", "text", "text|json", "the report's format: text for people, JSON (documented schema) for tools") {
+    FORMAT("format", "text", "text|json|html",
+            "the report's format: text for people, JSON (documented schema) for tools, html for a timeline to open in a browser") {
         @Override
         Object parse(String value) {
-            if (value.equals("text") || value.equals("json")) {
+            if (value.equals("text") || value.equals("json") || value.equals("html")) {
                 return value;
             }
             throw invalid(value);

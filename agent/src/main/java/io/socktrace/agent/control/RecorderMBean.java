@@ -123,7 +123,7 @@ final class RecorderMBean implements SocktraceMXBean {
 
     @Override
     public String report(String format) {
-        return runtime.reporter().render("jmx", "json".equals(format) ? "json" : "text");
+        return runtime.reporter().render("jmx", "json".equals(format) || "html".equals(format) ? format : "text");
     }
 
     @Override

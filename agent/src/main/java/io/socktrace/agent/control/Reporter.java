@@ -4,6 +4,7 @@ import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.bootstrap.Faults;
 import io.socktrace.agent.bootstrap.Recorder;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
+import io.socktrace.agent.report.HtmlReport;
 import io.socktrace.agent.report.JsonReport;
 import io.socktrace.agent.report.ReportWriter;
 import io.socktrace.agent.report.TextReport;
@@ -65,6 +66,9 @@ public final class Reporter {
     public String render(String trigger, String format) {
         Faults.check(Faults.Fault.REPORT);
         RecordingSnapshot snapshot = recorder.get().snapshot();
+        if (format.equals("html")) {
+            return new HtmlReport(libraries).render(snapshot, pid, jvm, trigger);
+        }
         return format.equals("json") ? new JsonReport(libraries).render(snapshot, pid, jvm, trigger)
                 : new TextReport(ZoneId.systemDefault(), libraries).render(snapshot, "pid " + pid + "  " + jvm, trigger);
     }

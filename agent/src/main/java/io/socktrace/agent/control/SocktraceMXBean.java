@@ -30,7 +30,7 @@ public interface SocktraceMXBean {
 
     long getInstrumentedClasses();
 
-    /** The current report; {@code format} is {@code text} or {@code json}. */
+    /** The current report; {@code format} is {@code text}, {@code json} or {@code html}. */
     String report(String format);
 
     /** Starts counting afresh; the instrumentation stays. */

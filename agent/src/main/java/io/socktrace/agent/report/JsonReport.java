@@ -93,7 +93,7 @@ public final class JsonReport {
                 .field("capPerInterval", t.capPerInterval()).field("intervalMicros", t.intervalMicros()).endObject();
     }
 
-    private static void totals(Json json, Totals t, RecordingSnapshot r) {
+    static void totals(Json json, Totals t, RecordingSnapshot r) {
         json.name("totals").beginObject().field("opened", t.opened()).field("accepted", t.accepted())
                 .field("openedBeforeRecording", t.openedBefore())
                 .field("closed", t.closed()).field("open", t.open()).field("failedConnects", t.failedConnects())
@@ -205,7 +205,7 @@ public final class JsonReport {
                 .endObject();
     }
 
-    private static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
+    static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())

@@ -111,6 +111,6 @@ public final class ReportFiles {
     /** The default report file: in the temporary directory, named after this process. */
     public static Path defaultFile(String format) {
         return Path.of(System.getProperty("java.io.tmpdir"),
-                "socktrace-" + ProcessHandle.current().pid() + (format.equals("json") ? ".json" : ".txt"));
+                "socktrace-" + ProcessHandle.current().pid() + (format.equals("json") ? ".json" : format.equals("html") ? ".html" : ".txt"));
     }
 }

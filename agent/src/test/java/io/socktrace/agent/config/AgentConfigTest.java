@@ -61,6 +61,8 @@ class AgentConfigTest {
         String expected = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
                 "socktrace-" + ProcessHandle.current().pid() + ".json").toString();
         assertEquals(expected, AgentConfig.parse("report=file,format=json").reportPath());
+        assertEquals("html", AgentConfig.parse("format=html").format());
+        assertEquals(expected.replace(".json", ".html"), AgentConfig.parse("report=file,format=html").reportPath());
     }
 
     @Test

@@ -95,6 +95,14 @@ class AttachIT {
             JsonNode parsed = ReportJson.parse(Files.readString(json, StandardCharsets.UTF_8));
             assertEquals("command line", parsed.get("trigger").asText());
             assertTrue(parsed.get("totals").get("opened").asLong() >= opened);
+            Path html = dir.resolve("report.html");
+            Cli htmlReport = cli(javaHome, "report", pid, "--format", "html", "--output", html.toString());
+            assertEquals(0, htmlReport.exit(), htmlReport.err());
+            assertEquals("socktrace: report written to " + html.toAbsolutePath() + "\n", htmlReport.out());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(html)));
+            String page = Files.readString(html, StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("\"trigger\":\"command line\"")
+                    && page.contains("\"endpoint\":\"" + endpoint + "\""), page);
 
             Cli status = cli(javaHome, "status", pid);
             assertEquals(0, status.exit(), status.err());
@@ -178,7 +186,7 @@ class AttachIT {
         assertEquals(0, cli(javaHome).exit(), "no arguments: usage and version");
         Cli reportHelp = cli(javaHome, "report", "--help");
         assertEquals(0, reportHelp.exit());
-        assertTrue(reportHelp.out().startsWith("usage: report JVM [--format text|json] [--output FILE]"));
+        assertTrue(reportHelp.out().startsWith("usage: report JVM [--format text|json|html] [--output FILE]"));
         Cli version = cli(javaHome, "--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().matches("socktrace \\S+\n"), version.out());

@@ -1,0 +1,268 @@
+package io.socktrace.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.socktrace.agent.analysis.Libraries;
+import io.socktrace.agent.report.HtmlFixtures;
+import io.socktrace.agent.report.HtmlReport;
+import io.socktrace.agent.testing.AgentRun;
+import io.socktrace.agent.testing.Browser;
+import io.socktrace.agent.testing.JavaHomes;
+import io.socktrace.agent.testing.ReportJson;
+import io.socktrace.scenario.HtmlTimeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The HTML report in a real browser (headless Chromium, offline), opened from disk: what it draws matches the JSON
+ * report of the same recording, hover, zoom and filters work, nothing fails in the console, and a thread named as
+ * markup shows as text and runs nothing. A screenshot of each page is left in {@code target/html-report/}.
+ */
+class HtmlReportIT {
+
+    static List<Path> javaHomes() {
+        return JavaHomes.all();
+    }
+
+    private record Run(AgentRun agent, JsonNode json, Path html) {
+    }
+
+    private static Run run(Path javaHome, Path dir) throws Exception {
+        Path json = dir.resolve("report.json");
+        Path html = dir.resolve("report.html");
+        AgentRun run = AgentRun.on(javaHome, dir).options("report=" + dir.resolve("exit.txt"))
+                .mainClass("io.socktrace.scenario.HtmlTimeline", json.toString(), html.toString());
+        assertEquals(0, run.waitFor(), run.stderr());
+        assertEquals("written", run.printed("reports"), run.stderr());
+        return new Run(run, ReportJson.parse(Files.readString(json)), html);
+    }
+
+    private static ChromeDriver open(Path html) {
+        ChromeDriver browser = Browser.start();
+        browser.get(html.toUri().toString());
+        assertEquals("true", browser.findElement(By.id("report")).getDomAttribute("data-ready"), "the page's script ran");
+        return browser;
+    }
+
+    private static List<WebElement> lanes(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector("section.lane"));
+    }
+
+    private static int bars(WebElement lane) {
+        int drawn = Integer.parseInt(lane.getDomAttribute("data-bars"));
+        assertEquals(drawn, lane.findElements(By.cssSelector("rect.bar")).size(), "each connection in view is a bar");
+        return drawn;
+    }
+
+    private static long openOf(JsonNode cycle) {
+        return cycle.get("openedAtMicros").isNull() ? cycle.get("firstSeenAtMicros").asLong()
+                : cycle.get("openedAtMicros").asLong();
+    }
+
+    private static void noConsoleErrors(ChromeDriver browser) {
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).collect(Collectors.toList());
+        assertTrue(errors.isEmpty(), "console: " + errors);
+    }
+
+    private static void screenshot(ChromeDriver browser, Path javaHome, String name) throws Exception {
+        Path folder = Path.of("target", "html-report");
+        Files.createDirectories(folder);
+        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, folder.resolve(name + "-" + javaHome.getFileName() + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static int laneOf(List<WebElement> lanes, String endpoint, boolean accepted) {
+        for (int i = 0; i < lanes.size(); i++) {
+            if (lanes.get(i).getDomAttribute("data-endpoint").equals(endpoint)
+                    && lanes.get(i).getDomAttribute("data-accepted").equals(String.valueOf(accepted))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no lane for " + endpoint);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void theTimelineDrawsWhatTheJsonReportSays(Path javaHome, @TempDir Path dir) throws Exception {
+        Run run = run(javaHome, dir);
+        JsonNode endpoints = run.json().get("endpoints");
+        ChromeDriver browser = open(run.html());
+        try {
+            // one lane per endpoint, in the report's order (most churn first), one bar per kept connection
+            List<WebElement> lanes = lanes(browser);
+            assertEquals(endpoints.size(), lanes.size());
+            for (int i = 0; i < lanes.size(); i++) {
+                assertEquals(endpoints.get(i).get("endpoint").asText(), lanes.get(i).getDomAttribute("data-endpoint"));
+                assertEquals(endpoints.get(i).get("cycles").size(), bars(lanes.get(i)), "lane " + i);
+                assertTrue(lanes.get(i).getText().contains(endpoints.get(i).get("verdict").asText()), "verdict shown");
+            }
+            String timeoutKey = "127.0.0.1:" + run.agent().printed("port.timeout");
+            int timeoutLane = laneOf(lanes, timeoutKey, false);
+            JsonNode timeouts = ReportJson.endpoint(run.json(), timeoutKey, false);
+            assertEquals(4, timeouts.get("cycles").size(), run.json().toString());
+
+            // hover: the connection in full, with its local port and closing frame
+            WebElement bar = lanes.get(timeoutLane).findElements(By.cssSelector("rect.bar")).get(0);
+            new Actions(browser).moveToElement(bar).perform();
+            String detail = browser.findElement(By.id("detail")).getText();
+            JsonNode cycle = null;
+            for (JsonNode c : timeouts.get("cycles")) {
+                if (c.get("id").asText().equals(bar.getDomAttribute("data-id"))) {
+                    cycle = c;
+                }
+            }
+            assertTrue(cycle != null, "the bar is one of the JSON report's cycles");
+            assertTrue(detail.contains("local port   " + cycle.get("localPort").asInt()), detail);
+            assertTrue(detail.contains("at " + timeouts.get("closedBy").get("frame").asText()), detail);
+            assertTrue(detail.contains("read timeout"), detail);
+            screenshot(browser, javaHome, "timeline");
+
+            // filter by cause: the read timeouts go, the other lanes stay
+            browser.findElement(By.cssSelector("input.cause-filter[value=readTimeout]")).click();
+            lanes = lanes(browser);
+            assertEquals(0, bars(lanes.get(timeoutLane)));
+            for (int i = 0; i < lanes.size(); i++) {
+                if (i != timeoutLane) {
+                    assertEquals(endpoints.get(i).get("cycles").size(), bars(lanes.get(i)), "lane " + i);
+                }
+            }
+            browser.findElement(By.cssSelector("input.cause-filter[value=readTimeout]")).click();
+            // filter by endpoint: only that lane
+            new Select(browser.findElement(By.id("endpoint-filter"))).selectByValue(String.valueOf(timeoutLane));
+            assertEquals(1, lanes(browser).size());
+            assertEquals(timeoutKey, lanes(browser).get(0).getDomAttribute("data-endpoint"));
+            new Select(browser.findElement(By.id("endpoint-filter"))).selectByValue("-1");
+            assertEquals(endpoints.size(), lanes(browser).size());
+
+            // zoom: drag over the right half of a lane; each lane then draws exactly the connections in that range
+            WebElement root = browser.findElement(By.id("report"));
+            String from = root.getDomAttribute("data-view-from");
+            WebElement svg = lanes(browser).get(timeoutLane).findElement(By.cssSelector("svg"));
+            int width = svg.getRect().getWidth();
+            new Actions(browser).moveToElement(svg, 0, 0).clickAndHold().moveByOffset(width / 2 - 2, 0).release()
+                    .perform();
+            assertNotEquals(from, root.getDomAttribute("data-view-from"), "zoomed in");
+            long viewFrom = Long.parseLong(root.getDomAttribute("data-view-from"));
+            long viewTo = Long.parseLong(root.getDomAttribute("data-view-to"));
+            lanes = lanes(browser);
+            int drawnInZoom = 0;
+            for (int i = 0; i < lanes.size(); i++) {
+                int expected = 0;
+                for (JsonNode c : endpoints.get(i).get("cycles")) {
+                    if (c.get("closedAtMicros").asLong() >= viewFrom && openOf(c) <= viewTo) {
+                        expected++;
+                    }
+                }
+                assertEquals(expected, bars(lanes.get(i)), "lane " + i + " in " + viewFrom + ".." + viewTo);
+                drawnInZoom += expected;
+            }
+            int all = 0;
+            for (JsonNode e : endpoints) {
+                all += e.get("cycles").size();
+            }
+            assertTrue(drawnInZoom < all, "the zoom left some connections out of view: " + drawnInZoom + " of " + all);
+            browser.findElement(By.id("zoom-out")).click();
+            assertEquals(from, root.getDomAttribute("data-view-from"), "zoomed back out");
+            assertEquals(endpoints.get(timeoutLane).get("cycles").size(), bars(lanes(browser).get(timeoutLane)));
+            noConsoleErrors(browser);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /**
+     * Thousands of connections in one lane: drawn as density with the exact count, and as bars once zoomed in; then
+     * the same page on a dark screen and in print.
+     */
+    @Test
+    void thousandsOfConnectionsAreDrawnAsDensityUntilZoomedIn(@TempDir Path dir) throws Exception {
+        int connections = 5_000;
+        Path html = dir.resolve("many.html");
+        Files.writeString(html, new HtmlReport(Libraries.defaults()).render(
+                HtmlFixtures.recording(List.of(HtmlFixtures.endpoint(11211, connections, "main"))), 42, "TestVM", "test"));
+        long started = System.nanoTime();
+        ChromeDriver browser = open(html);
+        try {
+            long openMillis = (System.nanoTime() - started) / 1_000_000;
+            WebElement lane = lanes(browser).get(0);
+            assertEquals("density", lane.getDomAttribute("data-mode"));
+            assertEquals(String.valueOf(connections), lane.getDomAttribute("data-bars"));
+            assertTrue(lane.getText().contains(connections + " of " + connections + " kept connections in view"), lane.getText());
+            assertTrue(lane.getText().contains("(drawn as density"), lane.getText());
+            assertTrue(lane.findElements(By.cssSelector("rect.bar")).isEmpty());
+            assertFalse(lane.findElements(By.cssSelector("rect.density")).isEmpty());
+            assertTrue(openMillis < 20_000, "opened in " + openMillis + " ms");
+            // zoom into the start, step by step, until single connections can be told apart
+            for (int i = 0; i < 6 && "density".equals(lanes(browser).get(0).getDomAttribute("data-mode")); i++) {
+                WebElement svg = lanes(browser).get(0).findElement(By.cssSelector("svg"));
+                int width = svg.getRect().getWidth();
+                new Actions(browser).moveToElement(svg, -width / 2 + 1, 0).clickAndHold().moveByOffset(width / 8, 0)
+                        .release().perform();
+            }
+            lane = lanes(browser).get(0);
+            assertEquals("bars", lane.getDomAttribute("data-mode"));
+            assertTrue(Integer.parseInt(lane.getDomAttribute("data-bars")) > 0, "connections in view");
+            assertEquals(Integer.parseInt(lane.getDomAttribute("data-bars")), lane.findElements(By.cssSelector("rect.bar")).size());
+
+            // readable on a dark screen, and printable without the controls
+            String light = browser.findElement(By.tagName("body")).getCssValue("background-color");
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                    List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            assertEquals("rgba(22, 23, 26, 1)", browser.findElement(By.tagName("body")).getCssValue("background-color"),
+                    "dark background (light was " + light + ")");
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
+            assertEquals("none", browser.findElement(By.cssSelector(".controls")).getCssValue("display"));
+            noConsoleErrors(browser);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aThreadNamedAsMarkupShowsAsTextAndRunsNothing(Path javaHome, @TempDir Path dir) throws Exception {
+        Run run = run(javaHome, dir);
+        String html = Files.readString(run.html());
+        assertFalse(html.contains(HtmlTimeline.HOSTILE_THREAD), "the name is escaped in the file");
+        ChromeDriver browser = open(run.html());
+        try {
+            assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert(), "no script of the name ran");
+            assertTrue(browser.findElements(By.tagName("img")).isEmpty(), "no element made of the name");
+            String timeoutKey = "127.0.0.1:" + run.agent().printed("port.timeout");
+            List<WebElement> lanes = lanes(browser);
+            WebElement bar = lanes.get(laneOf(lanes, timeoutKey, false)).findElements(By.cssSelector("rect.bar")).get(0);
+            new Actions(browser).click(bar).perform();
+            String detail = browser.findElement(By.id("detail")).getText();
+            assertTrue(detail.contains("by thread \"" + HtmlTimeline.HOSTILE_THREAD + "\""), detail);
+            assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+            assertTrue(browser.findElements(By.tagName("img")).isEmpty());
+            noConsoleErrors(browser);
+            screenshot(browser, javaHome, "hostile-name");
+        } finally {
+            browser.quit();
+        }
+    }
+}
