@@ -182,13 +182,18 @@ class WovenClassCacheIT {
         return line;
     }
 
-    /** How many woven classes the cache holds, in any runtime's directory. */
+    /**
+     * How many woven classes the cache holds, in any runtime's directory; 0 when an entry was renamed into place
+     * while the directory was being walked (the caller looks again).
+     */
     private static long filled(Path cache) throws Exception {
         if (!Files.isDirectory(cache)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(cache)) {
             return files.filter(file -> file.toString().endsWith(".woven")).count();
+        } catch (java.io.UncheckedIOException renamedMeanwhile) {
+            return 0;
         }
     }
 
