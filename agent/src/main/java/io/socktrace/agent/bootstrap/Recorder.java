@@ -350,7 +350,7 @@ public final class Recorder {
      */
     private void endOfStream(ConnectionRecord record, long now, long startNanos) {
         record.eofThread = threadName();
-        int stackId = stacks.capture();
+        int stackId = stacks.captureSecondary();
         record.eofStackId = stackId;
         peerClosed(record, now, startNanos, stackId);
         if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
@@ -364,13 +364,13 @@ public final class Recorder {
     /**
      * The peer closed (end of stream or reset), seen by a read that started at {@code startNanos} (0: readiness
      * driven), or by a write or a read not known to have waited ({@code -1}). Once per connection (end of stream) or
-     * per failure, off the data path: may capture a stack, once ({@code stackId}'s, if this thread's is captured
+     * per failure, off the data path: may capture a stack, once ({@code stackId}, if this read's was kept
      * already).
      */
     private void peerClosed(ConnectionRecord record, long now, long startNanos, int stackId) {
         record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
         if (record.staleStackId == 0 && record.staleReuse()) {
-            record.staleStackId = stackId != StackTable.NO_STACK ? stackId : stacks.capture();
+            record.staleStackId = stackId > 0 ? stackId : stacks.capture(); // a kept stack of this read, else its own
         }
     }
 

@@ -6,18 +6,37 @@ package io.socktrace.agent.bootstrap;
  */
 final class StackCapture {
 
+    /** Stacks of secondary events a second at most (the first end of stream of each connection, for CLOSE_WAIT). */
+    static final int SECONDARY_RATE = 10;
+
     private final StackTable table;
     private final StackSampler sampler;
+    /**
+     * A budget of its own for stacks that only explain a rare outcome (which read saw end of stream, should the
+     * connection leak): one per connection would cost churn a walk per connection and crowd the connect and close
+     * stacks out of their budget.
+     */
+    private final StackSampler secondary;
 
     StackCapture(RecorderSettings settings) {
         this.table = new StackTable(settings.maxStacks(), settings.stackDepth());
         this.sampler = new StackSampler(settings.stackRate());
+        this.secondary = new StackSampler(settings.stackRate() == 0 ? 0 : SECONDARY_RATE);
     }
 
     /** The current stack's id, {@link StackTable#NOT_SAMPLED} above the rate, {@link StackTable#NO_STACK} if none. */
     int capture() {
+        return capture(sampler);
+    }
+
+    /** As {@link #capture()}, within the secondary events' own budget ({@link #SECONDARY_RATE} a second). */
+    int captureSecondary() {
+        return capture(secondary);
+    }
+
+    private int capture(StackSampler budget) {
         try {
-            if (!sampler.sample()) {
+            if (!budget.sample()) {
                 return StackTable.NOT_SAMPLED;
             }
             Faults.check(Faults.Fault.STACK);
@@ -38,6 +57,6 @@ final class StackCapture {
     }
 
     long notSampled() {
-        return sampler.skipped();
+        return sampler.skipped() + secondary.skipped();
     }
 }
