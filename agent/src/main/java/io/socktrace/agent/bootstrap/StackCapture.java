@@ -7,7 +7,7 @@ package io.socktrace.agent.bootstrap;
 final class StackCapture {
 
     /** Stacks of secondary events a second at most (the first end of stream of each connection, for CLOSE_WAIT). */
-    static final int SECONDARY_RATE = 10;
+    static final int SECONDARY_RATE = 100;
 
     private final StackTable table;
     private final StackSampler sampler;
