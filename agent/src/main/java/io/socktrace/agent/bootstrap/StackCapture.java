@@ -6,7 +6,10 @@ package io.socktrace.agent.bootstrap;
  */
 final class StackCapture {
 
-    /** Stacks of secondary events a second at most (the first end of stream of each connection, for CLOSE_WAIT). */
+    /**
+     * Stacks of secondary events a second at most (the first end of stream of each connection, for CLOSE_WAIT), and
+     * never more than {@code stackRate}: all captures together stay within twice it.
+     */
     static final int SECONDARY_RATE = 100;
 
     private final StackTable table;
@@ -21,7 +24,7 @@ final class StackCapture {
     StackCapture(RecorderSettings settings) {
         this.table = new StackTable(settings.maxStacks(), settings.stackDepth());
         this.sampler = new StackSampler(settings.stackRate());
-        this.secondary = new StackSampler(settings.stackRate() == 0 ? 0 : SECONDARY_RATE);
+        this.secondary = new StackSampler(Math.min(settings.stackRate(), SECONDARY_RATE)); // never above stackRate
     }
 
     /** The current stack's id, {@link StackTable#NOT_SAMPLED} above the rate, {@link StackTable#NO_STACK} if none. */
