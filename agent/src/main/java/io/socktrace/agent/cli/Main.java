@@ -96,15 +96,7 @@ public final class Main {
 
     private static String attach(List<String> args) throws CliException {
         long pid = pid(args, "attach");
-        String options = args.size() > 1 ? String.join(",", args.subList(1, args.size())) : "";
-        try {
-            AgentConfig.parse(options); // the same one line as at start-up, before touching the target
-        } catch (ConfigException bad) {
-            throw new CliException(bad.getMessage());
-        }
-        if (options.contains(";")) {
-            throw new CliException("option values cannot contain ';'");
-        }
+        String options = checkedOptions(args.size() > 1 ? String.join(",", args.subList(1, args.size())) : "");
         Attacher attacher = attacher();
         String state = attacher.state(pid);
         if (state != null && state.startsWith("recording")) {
@@ -141,6 +133,22 @@ public final class Main {
         } catch (IOException e) {
             throw new CliException("cannot write " + output.toAbsolutePath() + " (" + e + ")");
         }
+    }
+
+    /**
+     * Agent options for a target, checked here first: the same one line as at start-up, before touching the target;
+     * no {@code ;}, which separates the control command's fields.
+     */
+    static String checkedOptions(String options) throws CliException {
+        try {
+            AgentConfig.parse(options);
+        } catch (ConfigException bad) {
+            throw new CliException(bad.getMessage());
+        }
+        if (options.contains(";")) {
+            throw new CliException("option values cannot contain ';'");
+        }
+        return options;
     }
 
     /** A report format the target can render. */

@@ -67,15 +67,7 @@ final class RecordCommand {
                 throw new CliException("unexpected argument '" + arg + "' (try record --help)");
             }
         }
-        String joined = String.join(",", options);
-        try {
-            AgentConfig.parse(joined); // the same one line as at start-up, before touching the target
-        } catch (ConfigException bad) {
-            throw new CliException(bad.getMessage());
-        }
-        if (joined.contains(";")) {
-            throw new CliException("option values cannot contain ';'");
-        }
+        String joined = Main.checkedOptions(String.join(",", options));
         return new RecordCommand(Targets.resolve(args.get(0)), durationNanos, format, output, joined, progress);
     }
 
