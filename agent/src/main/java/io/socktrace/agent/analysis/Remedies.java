@@ -24,7 +24,8 @@ public final class Remedies {
                             + "keep idle connections in use"),
             new Remedy("Apache HttpClient 5.x", "org.apache.hc.client5.",
                     "evict idle connections before %s: HttpClientBuilder.evictIdleConnections(TimeValue) below it, "
-                            + "or ConnectionConfig.setValidateAfterInactivity below it to check them before reuse"),
+                            + "or ConnectionConfig.custom().setValidateAfterInactivity(TimeValue) below it (the "
+                            + "connection manager's setDefaultConnectionConfig) to check them before reuse"),
             new Remedy("Apache HttpClient 4.x", "org.apache.http.",
                     "evict idle connections before %s: HttpClientBuilder.evictIdleConnections(...) below it, or "
                             + "PoolingHttpClientConnectionManager.setValidateAfterInactivity below it to check them "
@@ -39,10 +40,15 @@ public final class Remedies {
                     "enable testOnBorrow, or testWhileIdle with timeBetweenEvictionRuns below %s, on the "
                             + "JedisPoolConfig (or raise the server's timeout)"),
             new Remedy("Reactor Netty", "reactor.netty.",
-                    "set ConnectionProvider.builder(...).maxIdleTime(...) below %s"),
+                    "set ConnectionProvider.builder(name).maxIdleTime(Duration) below %s (the default pool: "
+                            + "-Dreactor.netty.pool.maxIdleTime, in milliseconds), so the pool closes idle "
+                            + "connections before the peer does"),
             new Remedy("gRPC", "io.grpc.",
-                    "set keepAliveTime on the channel builder below %s, so pings keep the connection from idling "
-                            + "out (the server must permit them), or idleTimeout below it"),
+                    "set idleTimeout on the channel builder below %s (gRPC takes 1 s at least), so the channel "
+                            + "leaves idle connections before the peer drops them; against a proxy or load balancer "
+                            + "that drops idle TCP connections, keepAliveTime below it with keepAliveWithoutCalls(true) "
+                            + "(10 s at least, and the server must permit it: permitKeepAliveTime); pings do not stop "
+                            + "a gRPC server's own maxConnectionIdle"),
             new Remedy("spymemcached", "net.spy.memcached.",
                     "lower ConnectionFactoryBuilder.setTimeoutExceptionThreshold so a connection the server "
                             + "dropped (after %s idle) is replaced at once, or keep connections busier than that"));

@@ -68,6 +68,18 @@ public final class ConnectionRecord {
     volatile boolean closeSeenWaiting;
     /** Stack of the thread that found this reused connection closed under its request (stale reuse), or 0. */
     volatile int staleStackId;
+    /**
+     * For a connection this JVM made, its I/O in bursts: the quiet gap before the current burst, when that burst
+     * started, and whether the peer started it (a read, nothing asked). A new burst starts at an event whose gap is
+     * more than a tenth of the quiet before the current one. Plain fields: racy under concurrent readers and
+     * writers, like the byte counts, and only ever an approximation of when the connection went quiet.
+     */
+    long quietGapNanos;
+    long burstStartNanos;
+    boolean burstByPeer;
+
+    /** A burst this much shorter than the quiet before it is one exchange after that quiet (see {@link #idleBefore}). */
+    static final int BURST_RATIO = 10;
 
     ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
                      java.net.InetAddress localAddress, int localPort,
@@ -100,6 +112,7 @@ public final class ConnectionRecord {
         this.connectedNanos = connectedNanos;
         this.connectStackId = connectStackId;
         this.connectThread = connectThread;
+        this.burstStartNanos = connectedNanos;
     }
 
     public Endpoint endpoint() {
@@ -109,6 +122,7 @@ public final class ConnectionRecord {
     /** Records a read of {@code n} bytes (-1 at end of stream); returns whether this was the end of stream event. */
     boolean read(long now, long n) {
         if (n > 0) {
+            burst(now, true);
             long reuse = reuseIdleNanos;
             if (reuse > longestAnsweredReuseNanos && lastWriteNanos > lastReadNanos) {
                 longestAnsweredReuseNanos = reuse; // the first answer to a request that reused the connection
@@ -150,13 +164,49 @@ public final class ConnectionRecord {
 
     void written(long now, long n) {
         if (n > 0) {
+            burst(now, false);
             long read = lastReadNanos;
+            // a new request after an answer reuses the connection; a reply within a burst the peer started (to its
+            // ping, say) is no request at all
             if (peerAddress == null && read != 0 && read >= lastWriteNanos) {
-                reuseIdleNanos = Math.max(0, now - read); // a new request after an answer: the connection is reused
+                reuseIdleNanos = burstByPeer ? 0 : Math.max(0, now - read);
             }
             lastWriteNanos = now;
             bytesWritten += n;
         }
+    }
+
+    private long lastIoNanos() {
+        return Math.max(lastReadNanos, Math.max(lastWriteNanos, connectedNanos));
+    }
+
+    /** Before the read or write at {@code now} is stored: does it start a new burst of I/O after a quiet gap? */
+    private void burst(long now, boolean read) {
+        if (peerAddress != null) {
+            return;
+        }
+        long gap = now - lastIoNanos();
+        if (gap > quietGapNanos / BURST_RATIO) {
+            quietGapNanos = gap;
+            burstStartNanos = now;
+            burstByPeer = read && lastReadNanos >= lastWriteNanos; // the peer spoke with nothing asked
+        }
+    }
+
+    /**
+     * How long the connection had been idle when the peer closed it at {@code closeNanos}: the gap since its last
+     * read or write, unless the close ends a short exchange the peer started after a long quiet gap (a GOAWAY and
+     * a ping answered, an error message before the close): a peer saying goodbye before it closes an idle
+     * connection. Then the idle time is that quiet gap, since the goodbye is the close's own traffic.
+     */
+    long idleBefore(long closeNanos) {
+        long last = lastIoNanos();
+        long gap = Math.max(0, closeNanos - last);
+        long quiet = quietGapNanos;
+        if (burstByPeer && gap <= quiet / BURST_RATIO && closeNanos - burstStartNanos <= quiet / BURST_RATIO) {
+            return quiet;
+        }
+        return gap;
     }
 
     void timedOut(long now, int soTimeoutMillis, long blockedNanos) {

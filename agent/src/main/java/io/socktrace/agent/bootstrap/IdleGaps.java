@@ -48,8 +48,7 @@ final class IdleGaps {
             }
             return;
         }
-        long lastIo = Math.max(c.lastReadNanos, Math.max(c.lastWriteNanos, c.connectedNanos));
-        long gap = Math.max(0, c.causeNanos(cause) - lastIo) / 1_000;
+        long gap = c.idleBefore(c.causeNanos(cause)) / 1_000;
         if (c.closeSeenWaiting) {
             exactCloses++;
             exactMinMicros = Math.min(exactMinMicros, gap);

@@ -39,6 +39,23 @@ class IdleGapsTest {
     }
 
     @Test
+    void aPeerThatSaysGoodbyeBeforeClosingClosedAfterTheQuietGapBeforeIt() {
+        IdleObservations o = new IdleHistory().closedAfterGoodbye(1_000).closedAfterGoodbye(1_200).observations();
+        assertEquals(List.of(2L, 1_000_000L, 1_200_000L, 0L, 0L),
+                List.of(o.exactCloses(), o.exactMinMicros(), o.exactMaxMicros(), o.foundClosed(), o.staleReuses()),
+                "the goodbye's own frames are not idleness: " + o);
+        assertEquals(0, o.reusedConnections(), "this JVM's reply to the goodbye is no reuse: " + o);
+    }
+
+    @Test
+    void aCloseRightAfterAnswerToThisJvmsRequestIsNoGoodbye() {
+        IdleObservations o = new IdleHistory().closedAfterAnswer(1_000).observations();
+        assertEquals(List.of(1L, 50L, 50L, 1L, 1_000_000L),
+                List.of(o.exactCloses(), o.exactMinMicros(), o.exactMaxMicros(), o.reusedConnections(),
+                        o.longestAnsweredMicros()), "the close came 0.05 ms after the answer: " + o);
+    }
+
+    @Test
     void nothingObservedIsNothing() {
         IdleObservations o = new IdleHistory().observations();
         assertEquals(List.of(0L, 0L, 0L, -1L, -1L), List.of(o.reusedConnections(), o.exactCloses(), o.foundClosed(),

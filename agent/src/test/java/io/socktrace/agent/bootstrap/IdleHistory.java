@@ -49,6 +49,41 @@ public final class IdleHistory {
         return close(c, CloseCause.END_OF_STREAM);
     }
 
+    /**
+     * A connection answered once, then quiet for {@code idleMillis}, then the peer says goodbye before it closes
+     * (HTTP/2's GOAWAY and ping: data nothing asked for, this JVM's reply, more data), all within 0.2 ms, seen by a
+     * read already waiting.
+     */
+    public IdleHistory closedAfterGoodbye(long idleMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += idleMillis * MS;
+        c.read(now, 17);
+        now += MS / 20;
+        c.written(now, 17);
+        now += MS / 20;
+        c.read(now, 17);
+        now += MS / 20;
+        seePeerClose(c, CloseCause.END_OF_STREAM, true);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    /**
+     * A connection answered once, reused after {@code idleMillis} and answered, and closed by the peer 0.05 ms
+     * after that answer ({@code Connection: close}): this JVM's request started the last exchange, not the peer.
+     */
+    public IdleHistory closedAfterAnswer(long idleMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += idleMillis * MS;
+        c.written(now, 40);
+        now += MS / 20;
+        c.read(now, 100);
+        now += MS / 20;
+        seePeerClose(c, CloseCause.END_OF_STREAM, true);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
     public IdleObservations observations() {
         return gaps.snapshot();
     }

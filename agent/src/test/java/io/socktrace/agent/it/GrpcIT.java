@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * gRPC-java on {@code grpc-netty-shaded} (Netty 4.2 relocated under {@code io.grpc.netty.shaded}, its epoll inside,
  * no other dependency), client and server in separate JVMs, each with the agent: the server drops connections idle
- * for 500 ms; the client's channel goes idle and closes its transport; the server's keepalive closes a connection
+ * for 1 s (gRPC's minimum); the client's channel goes idle and closes its transport; the server's keepalive closes a connection
  * whose client stopped answering pings. Each time gRPC connects again for the next call.
  */
 class GrpcIT {
@@ -45,7 +45,7 @@ class GrpcIT {
         try {
             port = awaitPort(server);
             AgentRun client = AgentRun.on(javaHome, clientDir)
-                    .mainClass("io.socktrace.scenario.grpc.IdleClient", port);
+                    .mainClass("io.socktrace.scenario.grpc.IdleClient", port, "2000");
             clientReport = client.runForJson();
             assertEquals("true", client.printed("epollAvailable"), "gRPC's own epoll loaded: " + client.stderr());
             assertEquals(3, client.stdout().lines().filter(l -> l.startsWith("answer=echo call ")).count());
@@ -70,6 +70,20 @@ class GrpcIT {
         assertTrue(reopenedBy.get("application").asText().startsWith("io.socktrace.scenario.grpc.IdleClient.main("),
                 "for the application's next call: " + reopenedBy);
         assertEquals(0, clientReport.get("agent").get("errors").asLong(), clientReport.get("agent").toString());
+
+        // The peer's idle timeout, exact (the event loop reads the idle connection): the server's goodbye (GOAWAY, a
+        // ping and its ack, GOAWAY) comes within a millisecond of its close and is no idleness; the quiet before it
+        // is. gRPC's server never drops a connection idle less than 1 s; 0.5 s leaves the client's timing room.
+        JsonNode idle = client.get("idle");
+        assertEquals(3, idle.get("exactCloses").asLong(), idle.toPrettyString());
+        assertTrue(idle.get("exact").asBoolean(), idle.toPrettyString());
+        assertTrue(idle.get("exactMinMicros").asLong() >= 500_000, "the quiet before the goodbye: " + idle);
+        assertTrue(idle.get("exactMaxMicros").asLong() < 2_000_000, "no longer than the client's pause: " + idle);
+        assertEquals(0, idle.get("staleReuses").asLong(), idle.toPrettyString());
+        assertEquals("gRPC", idle.get("library").asText(), idle.toPrettyString());
+        String fix = idle.get("suggestion").asText();
+        assertTrue(fix.startsWith("set idleTimeout on the channel builder below ") && fix.contains("keepAliveTime"),
+                fix);
 
         JsonNode accepted = ReportJson.endpoint(serverReport, endpoint, true);
         assertEquals("[\"Netty epoll\"]", accepted.get("transports").toString());

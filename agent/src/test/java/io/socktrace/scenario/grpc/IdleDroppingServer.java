@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gRPC server on {@code grpc-netty-shaded} (Netty 4.2 relocated, its epoll inside) that drops connections idle
- * for 500 ms ({@code maxConnectionIdle}: GOAWAY, then close), as servers behind load balancers are set up to.
+ * A gRPC server on {@code grpc-netty-shaded} (Netty 4.2 relocated, its epoll inside) that drops idle connections
+ * ({@code maxConnectionIdle}: GOAWAY and a ping, then on the ping's ack a second GOAWAY and the close), as servers
+ * behind load balancers are set up to. It asks for 500 ms; gRPC raises that to its minimum, 1 s.
  * Prints its port, serves until the file named by the argument exists.
  */
 public final class IdleDroppingServer {
