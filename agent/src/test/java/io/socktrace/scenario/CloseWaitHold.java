@@ -1,15 +1,20 @@
 package io.socktrace.scenario;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * A CLOSE_WAIT leak: the server answers and closes; one client reads to end of stream and closes (the control),
  * another reads to end of stream on a thread of its own and is then kept open, past the test's short
- * {@code closeWait}, until the JVM exits. Prints whether the kernel has the kept socket in CLOSE_WAIT.
+ * {@code closeWait}, until the JVM exits; a third reads to end of stream and is closed only after the hold (a leak
+ * that ended). Prints whether the kernel has the kept socket in CLOSE_WAIT, and socktrace's JMX leak counts; with a
+ * second argument, then prints {@code holding=true} and waits (30 s at most) for the file it names to exist.
  */
 public final class CloseWaitHold {
 
@@ -33,8 +38,25 @@ public final class CloseWaitHold {
             Thread reader = new Thread(CloseWaitHold::readToEnd, "leak-reader");
             reader.start();
             reader.join(10_000);
+            Socket late = Client.connect(keptServer.port());
+            System.out.println("lateAnswer=" + Client.request(late));
+            System.out.println("lateEof=" + (late.getInputStream().read() == -1));
             Thread.sleep(holdMillis); // the kept socket stays open past closeWait: that is the leak
             System.out.println("keptInCloseWait=" + inCloseWait(kept.getLocalPort()));
+            late.close(); // closeWait after its end of stream: closed late
+            MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("socktrace:type=Recorder");
+            for (int i = 0; i < 200 && !beans.isRegistered(name); i++) { // registered in the background
+                Thread.sleep(50);
+            }
+            System.out.println("jmxCloseWaitLeaks=" + beans.getAttribute(name, "CloseWaitLeaks"));
+            System.out.println("jmxCloseWaitLeaksSeen=" + beans.getAttribute(name, "CloseWaitLeaksSeen"));
+            if (args.length > 1) {
+                System.out.println("holding=true");
+                for (int i = 0; i < 600 && !Files.exists(Path.of(args[1])); i++) {
+                    Thread.sleep(50);
+                }
+            }
         }
     }
 

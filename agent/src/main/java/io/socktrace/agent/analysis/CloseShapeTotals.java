@@ -12,22 +12,29 @@ import java.util.Map;
  * Half-closes, resets sent and CLOSE_WAIT leaks summed over all endpoints, and who opened the leaked connections,
  * the same for the text and the JSON report.
  */
-public record CloseShapeTotals(long outputShutdowns, long inputShutdowns, long resetsSent, long closeWaits) {
+public record CloseShapeTotals(long outputShutdowns, long inputShutdowns, long resetsSent, long closeWaits,
+                               long closedLate) {
 
     public static CloseShapeTotals of(List<EndpointSnapshot> endpoints) {
-        long output = 0, input = 0, resets = 0, waits = 0;
+        long output = 0, input = 0, resets = 0, waits = 0, late = 0;
         for (EndpointSnapshot e : endpoints) {
             CloseShapes s = e.closeShapes();
             output += s.outputShutdowns();
             input += s.inputShutdowns();
             resets += s.resetsSent();
             waits += s.closeWaits();
+            late += s.closedLate();
         }
-        return new CloseShapeTotals(output, input, resets, waits);
+        return new CloseShapeTotals(output, input, resets, waits, late);
     }
 
     public boolean any() {
-        return outputShutdowns + inputShutdowns + resetsSent + closeWaits > 0;
+        return outputShutdowns + inputShutdowns + resetsSent + closeWaits + closedLate > 0;
+    }
+
+    /** CLOSE_WAIT leaks seen: still open, and closed late. */
+    public long leaksSeen() {
+        return closeWaits + closedLate;
     }
 
     /**

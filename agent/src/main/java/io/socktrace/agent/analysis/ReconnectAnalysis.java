@@ -97,7 +97,26 @@ public final class ReconnectAnalysis {
         if (dominant == CloseCause.READ_TIMEOUT && e.requestInFlightCloses() > 0 && !e.endpoint().accepted()) {
             parts.add("the peer's late reply will meet a closed socket (RST)");
         }
+        if (e.closeShapes().leaksSeen() > 0) {
+            parts.add(closeWaitLeaks(e.closeShapes()));
+        }
         return String.join("; ", parts);
+    }
+
+    /** CLOSE_WAIT leaks, for the verdict: those still open, and those this JVM closed only later. */
+    private static String closeWaitLeaks(io.socktrace.agent.bootstrap.CloseShapes s) {
+        long seen = s.leaksSeen();
+        StringBuilder v = new StringBuilder().append(seen).append(seen == 1 ? " CLOSE_WAIT leak (" : " CLOSE_WAIT leaks (");
+        if (s.closeWaits() > 0) {
+            v.append(s.closeWaits()).append(s.closeWaits() == 1 ? " connection" : " connections")
+                    .append(" the peer closed that this JVM still holds open");
+        }
+        if (s.closedLate() > 0) {
+            v.append(s.closeWaits() > 0 ? ", " : "").append(s.closedLate())
+                    .append(s.closedLate() == 1 ? " connection" : " connections")
+                    .append(" this JVM closed only closeWait or more after the peer had");
+        }
+        return v.append(')').toString();
     }
 
     private static String closes(EndpointSnapshot e, CloseCause dominant, long count, int timeoutMillis,

@@ -13,12 +13,19 @@ import java.util.List;
  * @param closeWaits      open connections whose end of stream was read at least {@code closeWait} ago
  * @param closeWaitLeaks  the first {@value #LEAKS_KEPT} of those in full, oldest end of stream first (empty in
  *                        counters-only copies)
+ * @param closedLate      connections this JVM closed at last, {@code closeWait} or more after their end of stream:
+ *                        leaks that ended
  */
 public record CloseShapes(long outputShutdowns, long inputShutdowns, long resetsSent, int closeWaits,
-                          List<CloseWaitLeak> closeWaitLeaks) {
+                          List<CloseWaitLeak> closeWaitLeaks, long closedLate) {
+
+    /** Leaks seen in this recording: those still open and those closed late. */
+    public long leaksSeen() {
+        return closeWaits + closedLate;
+    }
 
     /** CLOSE_WAIT leaks kept in full per endpoint and report; the rest are counted. */
     public static final int LEAKS_KEPT = 16;
 
-    public static final CloseShapes NONE = new CloseShapes(0, 0, 0, 0, List.of());
+    public static final CloseShapes NONE = new CloseShapes(0, 0, 0, 0, List.of(), 0);
 }

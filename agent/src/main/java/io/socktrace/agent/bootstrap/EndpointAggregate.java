@@ -32,6 +32,7 @@ final class EndpointAggregate {
     private long outputShutdowns;
     private long inputShutdowns;
     private long resetsSent;
+    private long closedAfterCloseWait;
     // counts are created on first use: most endpoints never see most kinds of event
     private IntCounts openedByTransport; // by ordinal
     private long firstNanos;
@@ -117,7 +118,9 @@ final class EndpointAggregate {
         failedAttempts.add(startNanos);
     }
 
-    synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos) {
+    /** {@code lateForCloseWait}: closed {@code closeWait} or more after its end of stream, a leak that ended. */
+    synchronized void closed(ConnectionRecord record, Cycle cycle, long closedNanos, long causeNanos,
+                             boolean lateForCloseWait) {
         closed++;
         touch(closedNanos);
         closesByCause = add(closesByCause, cycle.cause().ordinal());
@@ -126,6 +129,9 @@ final class EndpointAggregate {
         }
         if (cycle.resetSent()) {
             resetsSent++;
+        }
+        if (lateForCloseWait) {
+            closedAfterCloseWait++;
         }
         if (cycle.requestInFlight()) {
             requestInFlightCloses++;
@@ -264,8 +270,10 @@ final class EndpointAggregate {
 
     /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */
     private CloseShapes closeShapes(int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
-        return outputShutdowns + inputShutdowns + resetsSent + closeWaits == 0 ? CloseShapes.NONE
-                : new CloseShapes(outputShutdowns, inputShutdowns, resetsSent, closeWaits, closeWaitLeaks);
+        return outputShutdowns + inputShutdowns + resetsSent + closeWaits + closedAfterCloseWait == 0
+                ? CloseShapes.NONE
+                : new CloseShapes(outputShutdowns, inputShutdowns, resetsSent, closeWaits, closeWaitLeaks,
+                        closedAfterCloseWait);
     }
 
     private static final class PendingClose {

@@ -532,7 +532,8 @@ public final class Recorder {
 
     private void fold(ConnectionRecord record, CloseCause cause, long closedNanos, String thread, int stackId) {
         Cycle cycle = new Cycle(record, cause, closedNanos, thread, stackId);
-        endpoints.aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause));
+        endpoints.aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause),
+                record.inCloseWait(closedNanos, settings.closeWaitNanos()));
         if (record.resetSent && bus.wants(ConnectionEvent.Kind.RESET_SENT)) {
             publish(ConnectionEvent.Kind.RESET_SENT, closedNanos, record, stackId, 0, 0, "SO_LINGER 0",
                     cycle.requestInFlight());

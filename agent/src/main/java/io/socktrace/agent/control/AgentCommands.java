@@ -1,5 +1,6 @@
 package io.socktrace.agent.control;
 
+import io.socktrace.agent.analysis.CloseShapeTotals;
 import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.config.AgentConfig;
 import io.socktrace.agent.config.ConfigException;
@@ -94,6 +95,7 @@ public final class AgentCommands {
     static String status(AgentRuntime runtime) {
         var snapshot = runtime.recorder().snapshot();
         Totals t = Totals.of(snapshot.endpoints());
+        CloseShapeTotals leaks = CloseShapeTotals.of(snapshot.endpoints());
         return "recording: yes\n"
                 + "since: " + runtime.startedAt() + "\n"
                 + "options: " + runtime.effectiveOptions() + "\n"
@@ -103,6 +105,8 @@ public final class AgentCommands {
                 + (t.openedBefore() > 0 ? t.openedBefore() + " open since before recording, " : "")
                 + t.closed() + " closed, "
                 + t.open() + " open, " + t.failedConnects() + " failed to connect, " + t.reconnects() + " reconnects\n"
+                + "CLOSE_WAIT leaks: " + leaks.closeWaits() + " open now, " + leaks.leaksSeen() + " seen (closeWait="
+                + io.socktrace.agent.analysis.Durations.format(snapshot.settings().closeWaitNanos() / 1_000) + ")\n"
                 + "endpoints: " + snapshot.endpoints().size() + ", distinct stacks: " + snapshot.stacks().size()
                 + ", stacks not sampled: " + snapshot.stacksNotSampled() + "\n"
                 + "dropped: " + snapshot.stacksDropped() + " stacks, " + snapshot.untrackedConnections()

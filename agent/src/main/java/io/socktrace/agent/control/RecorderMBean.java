@@ -1,5 +1,6 @@
 package io.socktrace.agent.control;
 
+import io.socktrace.agent.analysis.CloseShapeTotals;
 import io.socktrace.agent.analysis.Totals;
 import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.Recorder;
@@ -54,16 +55,21 @@ final class RecorderMBean implements SocktraceMXBean {
      * copied), copied at most once per {@link #SCRAPE_NANOS} of one recording, so that the getters of one scrape
      * share one copy and agree with each other.
      */
-    private synchronized Totals totals() {
+    private synchronized Scrape scrape() {
         Recorder recorder = runtime.recorder();
         long now = System.nanoTime();
         if (last == null || last.recorder != recorder || now - last.nanos > SCRAPE_NANOS) {
-            last = new Scrape(recorder, now, Totals.of(recorder.counters()));
+            var counters = recorder.counters();
+            last = new Scrape(recorder, now, Totals.of(counters), CloseShapeTotals.of(counters));
         }
-        return last.totals;
+        return last;
     }
 
-    private record Scrape(Recorder recorder, long nanos, Totals totals) {
+    private Totals totals() {
+        return scrape().totals;
+    }
+
+    private record Scrape(Recorder recorder, long nanos, Totals totals, CloseShapeTotals closeShapes) {
     }
 
     @Override
@@ -109,6 +115,16 @@ final class RecorderMBean implements SocktraceMXBean {
     @Override
     public long getReconnects() {
         return totals().reconnects();
+    }
+
+    @Override
+    public long getCloseWaitLeaks() {
+        return scrape().closeShapes.closeWaits();
+    }
+
+    @Override
+    public long getCloseWaitLeaksSeen() {
+        return scrape().closeShapes.leaksSeen();
     }
 
     @Override

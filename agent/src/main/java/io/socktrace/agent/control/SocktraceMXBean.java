@@ -26,6 +26,12 @@ public interface SocktraceMXBean {
 
     long getReconnects();
 
+    /** Connections the peer closed that this JVM still holds open {@code closeWait} or more later. */
+    long getCloseWaitLeaks();
+
+    /** CLOSE_WAIT leaks seen in this recording: those still open, and those closed late. */
+    long getCloseWaitLeaksSeen();
+
     long getAgentErrors();
 
     long getInstrumentedClasses();

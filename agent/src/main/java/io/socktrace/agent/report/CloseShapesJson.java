@@ -24,7 +24,8 @@ final class CloseShapesJson {
     /** Fields of {@code totals}. */
     static void totals(Json json, List<EndpointSnapshot> endpoints) {
         CloseShapeTotals t = CloseShapeTotals.of(endpoints);
-        json.field("closeWaitLeaks", t.closeWaits()).field("outputShutdowns", t.outputShutdowns())
+        json.field("closeWaitLeaks", t.closeWaits()).field("closeWaitClosedLate", t.closedLate())
+                .field("outputShutdowns", t.outputShutdowns())
                 .field("inputShutdowns", t.inputShutdowns()).field("resetsSent", t.resetsSent());
     }
 
@@ -33,7 +34,7 @@ final class CloseShapesJson {
         CloseShapes s = e.closeShapes();
         json.field("outputShutdowns", s.outputShutdowns()).field("inputShutdowns", s.inputShutdowns())
                 .field("resetsSent", s.resetsSent());
-        json.name("closeWait").beginObject().field("leaks", s.closeWaits());
+        json.name("closeWait").beginObject().field("leaks", s.closeWaits()).field("closedLate", s.closedLate());
         json.name("connections").beginArray();
         for (CloseWaitLeak leak : s.closeWaitLeaks()) {
             json.beginObject()

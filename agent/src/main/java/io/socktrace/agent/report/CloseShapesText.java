@@ -38,6 +38,10 @@ final class CloseShapesText {
             line.append(t.closeWaits()).append(" CLOSE_WAIT ").append(t.closeWaits() == 1 ? "leak" : "leaks")
                     .append(" (the peer closed, still open after closeWait=").append(closeWait(r)).append(')');
         }
+        if (t.closedLate() > 0) {
+            line.append(line.length() == 0 ? "" : ", ").append(t.closedLate())
+                    .append(" closed late (CLOSE_WAIT for closeWait=").append(closeWait(r)).append(" or more)");
+        }
         if (t.outputShutdowns() + t.inputShutdowns() > 0) {
             line.append(line.length() == 0 ? "" : ", ").append(t.outputShutdowns()).append(" shutdownOutput, ")
                     .append(t.inputShutdowns()).append(" shutdownInput");
@@ -66,6 +70,10 @@ final class CloseShapesText {
         }
         if (s.closeWaits() > 0) {
             closeWaits(out, s, r, libraries, time);
+        }
+        if (s.closedLate() > 0) {
+            TextReport.wrap(out, "  CLOSE_WAIT   ", connections(s.closedLate()) + " closed by this JVM only "
+                    + closeWait(r) + " or more after the peer closed (end of stream read): a leak that ended");
         }
     }
 

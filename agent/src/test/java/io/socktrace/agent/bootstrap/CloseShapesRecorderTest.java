@@ -56,6 +56,30 @@ class CloseShapesRecorderTest {
     }
 
     @Test
+    void aLeakThisJvmClosesAtLastCountsAsClosedLate() {
+        Recorder r = recorder(0);
+        Object late = connect(r, 40000);
+        r.read(late, -1);
+        r.closing(late);
+        Object closedBeforeEof = connect(r, 40001);
+        r.closing(closedBeforeEof);
+        CloseShapes shapes = only(r).closeShapes();
+        assertEquals(0, shapes.closeWaits());
+        assertEquals(1, shapes.closedLate(), shapes.toString());
+        assertEquals(1, shapes.leaksSeen());
+        assertEquals(1, r.counters().get(0).closeShapes().closedLate(), "scrapes count them too");
+    }
+
+    @Test
+    void aCloseBeforeCloseWaitHasPassedIsNoLateClose() {
+        Recorder r = recorder(3_600_000_000_000L);
+        Object socket = connect(r, 40000);
+        r.read(socket, -1);
+        r.closing(socket);
+        assertEquals(0, only(r).closeShapes().leaksSeen());
+    }
+
+    @Test
     void beforeCloseWaitHasPassedThereIsNoLeak() {
         Recorder r = recorder(3_600_000_000_000L);
         Object socket = connect(r, 40000);

@@ -36,16 +36,33 @@ class CloseShapesIT {
     void aConnectionKeptOpenAfterThePeerClosedIsACloseWaitLeakWithItsOpenerAndLastReader(Path javaHome,
                                                                                         @TempDir Path dir)
             throws Exception {
+        Path stop = dir.resolve("stop");
         AgentRun run = AgentRun.on(javaHome, dir).json().options("closeWait=1s")
-                .mainClass("io.socktrace.scenario.CloseWaitHold", "1500");
-        JsonNode report = run.runForJson();
+                .mainClass("io.socktrace.scenario.CloseWaitHold", "1500", stop.toString()).start();
+        AttachIT.Cli status;
+        try {
+            awaitLine(run, "holding=true");
+            status = AttachIT.cli(javaHome, "status", Long.toString(run.process().pid()));
+        } finally {
+            Files.writeString(stop, "");
+        }
+        assertEquals(0, run.waitFor(), run.stdout() + run.stderr());
+        JsonNode report = run.jsonReport();
         // preconditions: both connections read end of stream, and the kernel has the kept one in CLOSE_WAIT
         assertEquals("true", run.printed("controlEof"));
         assertEquals("true", run.printed("keptEof"));
         assertEquals("true", run.printed("keptInCloseWait"), "the kept socket is not in CLOSE_WAIT");
+        assertEquals("true", run.printed("lateEof"));
+
+        // one leak still open, one that ended (closed after closeWait): JMX, status, the verdict and the JSON count both
+        assertEquals("1", run.printed("jmxCloseWaitLeaks"));
+        assertEquals("2", run.printed("jmxCloseWaitLeaksSeen"));
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("\nCLOSE_WAIT leaks: 1 open now, 2 seen (closeWait=1.000 s)\n"), status.out());
 
         assertEquals(1_000_000, report.get("limits").get("closeWaitMicros").asLong());
         assertEquals(1, report.get("totals").get("closeWaitLeaks").asLong(), report.get("totals").toString());
+        assertEquals(1, report.get("totals").get("closeWaitClosedLate").asLong(), report.get("totals").toString());
 
         JsonNode control = ReportJson.endpoint(report, "127.0.0.1:" + run.printed("closedPort"), false);
         assertEquals(0, control.get("closeWait").get("leaks").asLong(), control.toPrettyString());
@@ -56,6 +73,10 @@ class CloseShapesIT {
         assertEquals(1, kept.get("open").asLong(), pretty);
         JsonNode closeWait = kept.get("closeWait");
         assertEquals(1, closeWait.get("leaks").asLong(), pretty);
+        assertEquals(1, closeWait.get("closedLate").asLong(), pretty);
+        assertTrue(kept.get("verdict").asText().endsWith("; 2 CLOSE_WAIT leaks (1 connection the peer closed that this "
+                + "JVM still holds open, 1 connection this JVM closed only closeWait or more after the peer had)"), pretty);
+        assertFalse(control.get("verdict").asText().contains("CLOSE_WAIT"), control.toPrettyString());
         JsonNode leak = closeWait.get("connections").get(0);
         assertEquals(Integer.parseInt(run.printed("keptLocalPort")), leak.get("localPort").asInt(), pretty);
         assertEquals("Socket", leak.get("transport").asText());
@@ -183,5 +204,14 @@ class CloseShapesIT {
             }
         }
         assertEquals(List.of("connect", "reset_sent", "close"), events);
+    }
+
+    private static void awaitLine(AgentRun run, String line) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (run.stdout().lines().noneMatch(line::equals)) {
+            assertTrue(System.nanoTime() < deadline && run.process().isAlive(),
+                    "no " + line + ":\n" + run.stdout() + run.stderr());
+            Thread.sleep(20);
+        }
     }
 }

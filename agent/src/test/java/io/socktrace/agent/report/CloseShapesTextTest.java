@@ -73,7 +73,7 @@ class CloseShapesTextTest {
         for (int i = 0; i < 7; i++) {
             leaks.add(leak(i + 1, 40_000 + i, T0 + i * 1_000L, T0 + 500_000L + i * 1_000L, 1));
         }
-        String text = text(recording(endpoint(6379, 9, 0, new CloseShapes(0, 0, 0, 9, leaks))));
+        String text = text(recording(endpoint(6379, 9, 0, new CloseShapes(0, 0, 0, 9, leaks, 0))));
 
         assertTrue(text.contains("\nclosing: 9 CLOSE_WAIT leaks (the peer closed, still open after closeWait=1.000 s)\n"),
                 text);
@@ -83,15 +83,28 @@ class CloseShapesTextTest {
                 + "\"feed-reader\" [s2]  still open 2.500 s later\n"), text);
         assertEquals(CloseShapesText.LEAKS_SHOWN, text.split("still open 2.500 s later").length - 1, text);
         assertTrue(text.contains("\n    (4 more)\n"), "9 leaks, 5 shown: " + text);
+        assertTrue(text.contains("\n  verdict      no connection closed yet (9 open); 9 CLOSE_WAIT leaks (9 connections the peer "
+                + "closed that this JVM still\n               holds open)\n"), text);
         assertTrue(text.contains("\n  leaked by    demo.feed.Client.subscribe(Client.java:40)   7 of 7  [s1]\n"
                 + "                 called from demo.App.run(App.java:12)\n"), text);
+    }
+
+    @Test
+    void leaksThatEndedAreCountedInTheHeaderTheirLineAndTheVerdict() {
+        String text = text(recording(endpoint(6379, 2, 2, new CloseShapes(0, 0, 0, 0, List.of(), 1))));
+
+        assertTrue(text.contains("\nclosing: 1 closed late (CLOSE_WAIT for closeWait=1.000 s or more)\n"), text);
+        assertTrue(text.contains("\n  CLOSE_WAIT   1 connection closed by this JVM only 1.000 s or more after the peer "
+                + "closed (end of stream read): a leak\n               that ended\n"), text);
+        assertTrue(text.contains("; 1 CLOSE_WAIT leak\n               (1 connection this JVM closed only closeWait or more after the "
+                + "peer had)\n"), text);
     }
 
     @Test
     void leaksWhoseOpenerIsUnknownSaySo() {
         CloseWaitLeak before = new CloseWaitLeak(3, Transport.SOCKET_CHANNEL, 41_000, null, true, T0, T0 + 10L,
                 20_000_000, 0, null, "#31", 0);
-        String text = text(recording(endpoint(80, 1, 0, new CloseShapes(0, 0, 0, 1, List.of(before)))));
+        String text = text(recording(endpoint(80, 1, 0, new CloseShapes(0, 0, 0, 1, List.of(before), 0))));
 
         assertTrue(text.contains("\n  CLOSE_WAIT   1 connection still open 1.000 s or more after the peer closed (end of "
                 + "stream read): a leak, this JVM\n               never closed it\n"), text);
@@ -109,7 +122,7 @@ class CloseShapesTextTest {
                 .read(T0 + 11_500, -1).closed(T0 + 12_000, "main", 0);
         Cycle reset = Cycles.made(3, Transport.SOCKET_CHANNEL, 40_003, T0 + 20_000, 200).wrote(T0 + 21_000, 6)
                 .resetSent().closed(T0 + 22_000, "main", 0);
-        String text = text(recording(endpoint(8080, 3, 3, new CloseShapes(1, 1, 1, 0, List.of()), halfClosed, deaf,
+        String text = text(recording(endpoint(8080, 3, 3, new CloseShapes(1, 1, 1, 0, List.of(), 0), halfClosed, deaf,
                 reset)));
 
         assertTrue(text.contains("\nclosing: 1 shutdownOutput, 1 shutdownInput, 1 reset by this JVM (RST)\n"), text);
@@ -141,14 +154,15 @@ class CloseShapesTextTest {
         Cycle halfClosed = Cycles.made(1, Transport.SOCKET, 40_001, T0, 200).shutdown(T0 + 2_000, true)
                 .resetSent().closed(T0 + 4_000, "main", 0);
         RecordingSnapshot r = recording(
-                endpoint(8080, 1, 1, new CloseShapes(1, 0, 1, 0, List.of()), halfClosed),
+                endpoint(8080, 1, 1, new CloseShapes(1, 0, 1, 0, List.of(), 0), halfClosed),
                 endpoint(6379, 2, 0, new CloseShapes(0, 0, 0, 2, List.of(leak(5, 40_005, T0, T0 + 100, 1),
-                        leak(6, 40_006, T0, T0 + 200, 0)))));
+                        leak(6, 40_006, T0, T0 + 200, 0)), 3)));
         JsonNode report = ReportJson.parse(new JsonReport(Libraries.defaults()).render(r, 42, "TestVM 17", "exit"));
 
         assertEquals(1_000_000, report.get("limits").get("closeWaitMicros").asLong());
         JsonNode totals = report.get("totals");
         assertEquals(2, totals.get("closeWaitLeaks").asLong());
+        assertEquals(3, totals.get("closeWaitClosedLate").asLong());
         assertEquals(1, totals.get("outputShutdowns").asLong());
         assertEquals(1, totals.get("resetsSent").asLong());
         JsonNode cycle = ReportJson.endpoint(report, "127.0.0.1:8080", false).get("cycles").get(0);
@@ -157,6 +171,10 @@ class CloseShapesTextTest {
         assertTrue(cycle.get("resetSent").asBoolean());
         JsonNode closeWait = ReportJson.endpoint(report, "127.0.0.1:6379", false).get("closeWait");
         assertEquals(2, closeWait.get("leaks").asLong());
+        assertEquals(3, closeWait.get("closedLate").asLong());
+        assertTrue(ReportJson.endpoint(report, "127.0.0.1:6379", false).get("verdict").asText().endsWith(
+                "; 5 CLOSE_WAIT leaks (2 connections the peer closed that this JVM still holds open, 3 connections "
+                        + "this JVM closed only closeWait or more after the peer had)"), "the verdict says it too");
         JsonNode first = closeWait.get("connections").get(0);
         assertEquals(40_005, first.get("localPort").asInt());
         assertEquals("feed-reader", first.get("readerThread").asText());
