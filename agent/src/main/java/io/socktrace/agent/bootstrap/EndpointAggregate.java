@@ -64,10 +64,26 @@ final class EndpointAggregate {
     /** Created at the first close of a connection this JVM made. */
     private IdleGaps idle;
 
+    /** This endpoint's share of stack captures ({@link StackCapture}); none: the recording's budget alone. */
+    final StackSampler stackBudget;
+    final StackSampler secondaryStackBudget;
+
+    EndpointAggregate(Endpoint endpoint, RecorderSettings settings) {
+        this(endpoint, settings.cycles(), settings.reconnectWindowNanos(), StackCapture.endpointBudget(settings),
+                StackCapture.endpointSecondaryBudget(settings));
+    }
+
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
+        this(endpoint, cycleCapacity, reconnectWindowNanos, null, null);
+    }
+
+    private EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos,
+                              StackSampler stackBudget, StackSampler secondaryStackBudget) {
         this.endpoint = endpoint;
         this.cycleCapacity = cycleCapacity;
         this.reconnectWindowNanos = reconnectWindowNanos;
+        this.stackBudget = stackBudget;
+        this.secondaryStackBudget = secondaryStackBudget;
     }
 
     Endpoint endpoint() {

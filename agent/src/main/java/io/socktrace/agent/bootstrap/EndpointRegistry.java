@@ -30,7 +30,7 @@ final class EndpointRegistry {
 
     EndpointRegistry(RecorderSettings settings) {
         this.settings = settings;
-        this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings.cycles(), settings.reconnectWindowNanos());
+        this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings);
     }
 
     /** The endpoint of a remote address, or for {@code accepted} connections of the listening address. */
@@ -91,7 +91,7 @@ final class EndpointRegistry {
             if (endpoints.size() >= settings.maxEndpoints()) {
                 return otherEndpoints;
             }
-            aggregate = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
+            aggregate = new EndpointAggregate(endpoint, settings);
             endpoints.put(endpoint, aggregate);
             return aggregate;
         }

@@ -60,7 +60,7 @@ public final class JsonReport {
                 .field("maxConnections", s.maxConnections()).field("maxEndpoints", s.maxEndpoints())
                 .field("maxStacks", s.maxStacks()).field("stackDepth", s.stackDepth()).field("cycles", s.cycles())
                 .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000)
-                .field("stackRate", s.stackRate())
+                .field("stackRate", s.stackRate()).field("endpointStackRate", s.endpointStackRate())
                 .field("closeWaitMicros", s.closeWaitNanos() / 1_000).endObject();
         json.name("dropped").beginObject()
                 .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
