@@ -204,7 +204,7 @@ public final class Main {
     private static Attacher attacher() throws CliException {
         requireAttach();
         try {
-            return new Attacher(Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            return new Attacher(io.socktrace.agent.AgentJar.path());
         } catch (Exception e) {
             throw new CliException("cannot locate the agent jar (" + e + ")");
         }
