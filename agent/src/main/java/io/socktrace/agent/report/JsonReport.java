@@ -173,7 +173,10 @@ public final class JsonReport {
                 .fieldOrNull("exactMaxMicros", o.exactMaxMicros())
                 .field("foundClosed", o.foundClosed()).fieldOrNull("foundClosedMinMicros", o.foundClosedMinMicros())
                 .field("staleReuses", o.staleReuses()).fieldOrNull("staleMinMicros", o.staleMinMicros())
-                .fieldOrNull("staleMaxMicros", o.staleMaxMicros());
+                .fieldOrNull("staleMaxMicros", o.staleMaxMicros())
+                .field("closedAfterReply", o.closedAfterReply())
+                .fieldOrNull("closedAfterReplyMinMicros", o.closedAfterReplyMinMicros())
+                .fieldOrNull("closedAfterReplyMaxMicros", o.closedAfterReplyMaxMicros());
         attribution(json, "staleFoundBy", i.staleBy());
         json.field("library", i.library()).field("suggestion", i.suggestion()).endObject();
     }

@@ -49,6 +49,32 @@ public final class IdleHistory {
         return close(c, CloseCause.END_OF_STREAM);
     }
 
+    /**
+     * A connection answered once, then its request after {@code gapMillis} idle read one reply, and the next read
+     * found the peer's close (not waiting), before any other request: a PostgreSQL backend's idle-session error
+     * read by pgjdbc, or an answer and then a close.
+     */
+    public IdleHistory closedAfterReply(long gapMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += gapMillis * MS;
+        exchange(c);
+        now += MS;
+        seePeerClose(c, CloseCause.END_OF_STREAM, false);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    /** As {@link #closedAfterReply}, but the close came to a read already waiting, {@code idleMillis} after the reply. */
+    public IdleHistory answeredThenClosedWhileIdle(long gapMillis, long idleMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += gapMillis * MS;
+        exchange(c);
+        now += idleMillis * MS;
+        seePeerClose(c, CloseCause.END_OF_STREAM, true);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
     public IdleObservations observations() {
         return gaps.snapshot();
     }
