@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The data the HTML report draws, as JSON in the field names of the JSON report, cut to a byte budget: lanes
+ * The data the HTML report draws, as JSON in the field names of the JSON report (less the connections' OpenTelemetry
+ * names, which the page does not show and which would take a third of the file), cut to a byte budget: lanes
  * (endpoints, most churn first) while they fit, then their connections still open, then their cycles, then the stacks the kept cycles and
  * attributions point to. Whatever did not fit is counted in {@code leftOut}, so the page says what it omits
  * instead of drawing a silently partial picture.
@@ -71,7 +72,7 @@ final class HtmlData {
                     continue;
                 }
                 json.beginObject().field("lane", lane).name("o");
-                JsonReport.stillOpen(json, o, e.endpoint());
+                JsonReport.stillOpen(json, o, e.endpoint(), false);
                 json.endObject();
                 stackIds.add(o.connectStackId());
             }
@@ -97,7 +98,7 @@ final class HtmlData {
                 }
                 Cycle c = cycles.get(i);
                 json.beginObject().field("lane", lane).name("c");
-                JsonReport.cycle(json, c, kept.get(lane).endpoint().endpoint());
+                JsonReport.cycle(json, c, kept.get(lane).endpoint().endpoint(), false);
                 json.endObject();
                 stackIds.add(c.closeStackId());
                 stackIds.add(c.connectStackId());

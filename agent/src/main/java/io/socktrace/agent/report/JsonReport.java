@@ -156,7 +156,7 @@ public final class JsonReport {
         json.endArray().field("cyclesDropped", e.cyclesDropped());
         json.name("openConnections").beginArray();
         for (StillOpen o : e.openConnections()) {
-            stillOpen(json, o, e.endpoint());
+            stillOpen(json, o, e.endpoint(), true);
         }
         json.endArray().field("openConnectionsOmitted", e.openConnectionsOmitted()).endObject();
     }
@@ -214,6 +214,11 @@ public final class JsonReport {
     }
 
     static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
+        cycle(json, c, endpoint, true);
+    }
+
+    /** {@code otelNames} false leaves out the OpenTelemetry names, which repeat the endpoint's and the local port. */
+    static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint, boolean otelNames) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())
@@ -241,17 +246,19 @@ public final class JsonReport {
                 .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
                 .field("reopenedAfterMicros", c.reopenedGapMicros());
         CloseShapesJson.cycle(json, c);
-        OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
-                c.localAddress(), c.localPort(), c.peer());
-        String error = OtelNames.causeError(causeName(c.cause()));
-        if (error != null) {
-            json.field("error.type", error);
+        if (otelNames) {
+            OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                    c.localAddress(), c.localPort(), c.peer());
+            String error = OtelNames.causeError(causeName(c.cause()));
+            if (error != null) {
+                json.field("error.type", error);
+            }
         }
         json.endObject();
     }
 
     /** A connection still open when the report was taken; its times so far, in the fields of a cycle. */
-    static void stillOpen(Json json, StillOpen o, io.socktrace.agent.bootstrap.Endpoint endpoint) {
+    static void stillOpen(Json json, StillOpen o, io.socktrace.agent.bootstrap.Endpoint endpoint, boolean otelNames) {
         json.beginObject()
                 .field("id", o.id())
                 .field("transport", o.transport().apiName())
@@ -272,8 +279,10 @@ public final class JsonReport {
                 .field("requestInFlight", o.requestInFlight())
                 .field("requestAtMicros", o.requestMicros())
                 .field("endOfStreamAtMicros", o.endOfStreamMicros());
-        OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
-                o.localAddress(), o.localPort(), o.peer());
+        if (otelNames) {
+            OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                    o.localAddress(), o.localPort(), o.peer());
+        }
         json.endObject();
     }
 
