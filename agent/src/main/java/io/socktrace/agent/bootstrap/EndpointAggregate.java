@@ -266,7 +266,8 @@ final class EndpointAggregate {
                 IdleObservations.NONE);
     }
 
-    synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
+    synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks,
+                                           java.util.List<StillOpen> stillOpen, long stillOpenOmitted) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, enumCopy(Transport.class, openedByTransport),
                 Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
@@ -275,7 +276,7 @@ final class EndpointAggregate {
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
                 cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks),
                 failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times(),
-                idle == null ? IdleObservations.NONE : idle.snapshot());
+                idle == null ? IdleObservations.NONE : idle.snapshot(), stillOpen, stillOpenOmitted);
     }
 
     /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */
