@@ -48,6 +48,9 @@ public final class Main {
         } catch (CliException e) {
             System.err.println("socktrace: " + e.getMessage());
             System.exit(e.getMessage().startsWith("usage") ? 2 : 1);
+        } catch (RuntimeException e) { // still one line, never a stack trace
+            System.err.println("socktrace: internal error: " + e);
+            System.exit(1);
         }
     }
 
