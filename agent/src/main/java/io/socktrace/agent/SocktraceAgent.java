@@ -7,7 +7,6 @@ import io.socktrace.agent.control.AgentRuntime;
 import io.socktrace.agent.instrument.BootstrapInjector;
 import io.socktrace.agent.instrument.WovenClassCache;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 
 /**
  * Entry point for {@code -javaagent} ({@link #premain}) and for loading into a running JVM ({@link #agentmain}),
@@ -63,15 +62,11 @@ public final class SocktraceAgent {
     /** Puts the bootstrap classes on the bootstrap search path; first, before anything can resolve them. */
     private static boolean inject(Instrumentation instrumentation, WovenClassCache cache) {
         try {
-            BootstrapInjector.inject(instrumentation, agentJar(), cache);
+            BootstrapInjector.inject(instrumentation, AgentJar.path(), cache);
             return true;
         } catch (Throwable failure) {
             System.err.println("socktrace: could not start (" + failure + "); the application runs without it");
             return false;
         }
-    }
-
-    private static Path agentJar() throws java.net.URISyntaxException {
-        return Path.of(SocktraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -42,7 +42,7 @@ public final class CloseWaitHold {
             System.out.println("lateAnswer=" + Client.request(late));
             System.out.println("lateEof=" + (late.getInputStream().read() == -1));
             Thread.sleep(holdMillis); // the kept socket stays open past closeWait: that is the leak
-            System.out.println("keptInCloseWait=" + inCloseWait(kept.getLocalPort()));
+            System.out.println("keptInCloseWait=" + inCloseWait(kept.getLocalPort(), keptServer.port()));
             late.close(); // closeWait after its end of stream: closed late
             MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName("socktrace:type=Recorder");
@@ -76,11 +76,13 @@ public final class CloseWaitHold {
     }
 
     /**
-     * Whether the kernel has the socket on {@code localPort} in CLOSE_WAIT (state 08): /proc/net/tcp6 for the
-     * JDK's dual-stack sockets, /proc/net/tcp for IPv4-only ones.
+     * Whether the kernel has the connection from {@code localPort} to {@code remotePort} in CLOSE_WAIT (state 08):
+     * /proc/net/tcp6 for the JDK's dual-stack sockets, /proc/net/tcp for IPv4-only ones. Both ports, since other
+     * connections on the machine (a TIME_WAIT left by an earlier test) may have the same local port.
      */
-    static boolean inCloseWait(int localPort) throws IOException {
+    static boolean inCloseWait(int localPort, int remotePort) throws IOException {
         String port = String.format(":%04X ", localPort);
+        String remote = String.format(":%04X ", remotePort);
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
         Path tcp6 = Path.of("/proc/net/tcp6");
         if (Files.exists(tcp6)) {
@@ -88,7 +90,7 @@ public final class CloseWaitHold {
         }
         for (String line : lines) {
             String[] fields = line.trim().split("\\s+");
-            if (fields.length > 3 && (fields[1] + " ").endsWith(port)) {
+            if (fields.length > 3 && (fields[1] + " ").endsWith(port) && (fields[2] + " ").endsWith(remote)) {
                 return fields[3].equals("08");
             }
         }

@@ -11,8 +11,9 @@ import javax.management.ObjectName;
 /**
  * Two kinds of churn for the HTML report's browser test: read timeouts closed on a thread with a hostile name
  * (markup that would run script if the page ever parsed names as HTML), and a peer that closes after each answer.
- * Then, with everything closed, the JSON and the HTML report of the same recording, taken from the MBean one after
- * the other, to {@code args[0]} and {@code args[1]}.
+ * Then, with one connection to the silent server still open (a request in flight, local port printed as
+ * {@code port.open}), the JSON and the HTML report of the same recording, taken from the MBean one after the other,
+ * to {@code args[0]} and {@code args[1]}.
  */
 public final class HtmlTimeline {
 
@@ -39,6 +40,9 @@ public final class HtmlTimeline {
                 }
                 Thread.sleep(50);
             }
+            Socket open = Client.connect(silent.port()); // no read timeout: open while the reports are taken
+            open.getOutputStream().write("request\n".getBytes()); // not answered: in flight
+            System.out.println("port.open=" + open.getLocalPort());
             Thread.sleep(300);
             MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName("socktrace:type=Recorder");
@@ -51,6 +55,7 @@ public final class HtmlTimeline {
                         new String[] {"java.lang.String"});
                 Files.writeString(Path.of(args[i]), report);
             }
+            open.close();
             System.out.println("reports=written");
         }
     }

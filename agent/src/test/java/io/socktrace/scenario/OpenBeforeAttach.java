@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * argument) to a server in this JVM that never answers, prints {@code ready}, waits for the file named by the
  * second argument (created once the agent is attached), then three times writes a request, times out after
  * 300 ms, closes and reconnects; prints {@code done} and waits for the third argument's file before exiting.
+ * Beside it, a second connection opened before the agent, to a second silent server ({@code heldPort}, local port
+ * {@code heldLocalPort}), which writes one request once the agent is there and stays open to the end.
  */
 public final class OpenBeforeAttach {
 
@@ -25,12 +27,17 @@ public final class OpenBeforeAttach {
         boolean channel = args[0].equals("channel");
         Path go = Path.of(args[1]);
         Path stop = Path.of(args[2]);
-        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Behaviour.SILENT)) {
+        try (LoopbackServer server = new LoopbackServer(LoopbackServer.Behaviour.SILENT);
+             LoopbackServer heldServer = new LoopbackServer(LoopbackServer.Behaviour.SILENT)) {
             System.out.println("port=" + server.port());
             Connection connection = new Connection(channel, server.port());
             System.out.println("localPort=" + connection.localPort());
+            Connection held = new Connection(channel, heldServer.port());
+            System.out.println("heldPort=" + heldServer.port());
+            System.out.println("heldLocalPort=" + held.localPort());
             System.out.println("ready");
             await(go);
+            held.request(); // seen in use: taken in, open since before recording
             for (int cycle = 0; cycle < 3; cycle++) {
                 connection.requestAndTimeOut();
                 connection.close();
@@ -39,6 +46,7 @@ public final class OpenBeforeAttach {
             System.out.println("done");
             await(stop);
             connection.close();
+            held.close();
         }
     }
 
@@ -71,7 +79,7 @@ public final class OpenBeforeAttach {
             return socket.getLocalPort();
         }
 
-        void requestAndTimeOut() throws Exception {
+        void request() throws Exception {
             byte[] request = "get key\n".getBytes(StandardCharsets.US_ASCII);
             if (channel != null) {
                 channel.write(ByteBuffer.wrap(request));
@@ -79,6 +87,10 @@ public final class OpenBeforeAttach {
                 OutputStream out = socket.getOutputStream();
                 out.write(request);
             }
+        }
+
+        void requestAndTimeOut() throws Exception {
+            request();
             InputStream in = socket.getInputStream(); // for a channel, its adaptor's stream: SO_TIMEOUT applies
             try {
                 in.read();

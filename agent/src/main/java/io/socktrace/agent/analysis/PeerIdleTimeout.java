@@ -62,8 +62,8 @@ public final class PeerIdleTimeout {
 
     private static String timeout(IdleObservations o, long observations, boolean enough, boolean exact, long lower,
                                   long upper, boolean consistent, long reusedUpTo) {
-        String reused = reusedUpTo > 0 ? "; this JVM reused connections idle up to " + Durations.format(reusedUpTo)
-                : "";
+        String reused = afterReply(o) + (reusedUpTo > 0
+                ? "; this JVM reused connections idle up to " + Durations.format(reusedUpTo) : "");
         if (!enough) {
             return "too few observations to tell the peer's idle timeout (" + observations + ": "
                     + o.reusedConnections() + " answered after an idle gap, " + o.exactCloses()
@@ -88,6 +88,20 @@ public final class PeerIdleTimeout {
         }
         return "the peer kept connections idle up to " + Durations.format(lower) + n
                 + ", none found closed: no idle timeout seen" + reused;
+    }
+
+    /**
+     * Closes found after the reply to a request on a reused connection: not counted as answered, since the reply
+     * may be what the peer sent as it closed (a database's idle-session error), which only the payload would tell.
+     */
+    private static String afterReply(IdleObservations o) {
+        if (o.closedAfterReply() == 0) {
+            return "";
+        }
+        return "; " + o.closedAfterReply() + " found closed after the reply to a request sent after "
+                + range(o.closedAfterReplyMinMicros(), o.closedAfterReplyMaxMicros())
+                + " idle, before any other request: that reply may be the peer's parting message (payload is not "
+                + "read), so it counts as no answer";
     }
 
     /** Where the number in the suggestion comes from. */

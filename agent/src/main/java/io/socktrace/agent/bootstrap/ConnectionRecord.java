@@ -62,8 +62,17 @@ public final class ConnectionRecord {
      * reused the connection (an answer was read before); 0 for the first request.
      */
     long reuseIdleNanos;
-    /** The longest {@link #reuseIdleNanos} whose request was answered: the peer kept the connection idle so long. */
+    /**
+     * The longest {@link #reuseIdleNanos} whose request was answered, confirmed by a later reply: the peer kept the
+     * connection idle so long.
+     */
     long longestAnsweredReuseNanos;
+    /**
+     * The {@link #reuseIdleNanos} of the last request that got a reply, not confirmed yet: should the peer's close be
+     * found right after it, that reply may be the message the peer sent as it closed (payload is never read), so it
+     * proves nothing about the idle gap before it.
+     */
+    long lastReplyReuseNanos;
     /** The peer's end of stream or reset was seen by a read already waiting: its time is when it came. */
     volatile boolean closeSeenWaiting;
     /** Stack of the thread that found this reused connection closed under its request (stale reuse), or 0. */
@@ -123,9 +132,12 @@ public final class ConnectionRecord {
     boolean read(long now, long n) {
         if (n > 0) {
             burst(now, true);
-            long reuse = reuseIdleNanos;
-            if (reuse > longestAnsweredReuseNanos && lastWriteNanos > lastReadNanos) {
-                longestAnsweredReuseNanos = reuse; // the first answer to a request that reused the connection
+            if (lastWriteNanos > lastReadNanos) { // the first reply to the request in flight
+                long earlier = lastReplyReuseNanos;
+                if (earlier > longestAnsweredReuseNanos) {
+                    longestAnsweredReuseNanos = earlier; // the peer replied again after it: that was an answer
+                }
+                lastReplyReuseNanos = reuseIdleNanos;
             }
             lastReadNanos = now;
             bytesRead += n;

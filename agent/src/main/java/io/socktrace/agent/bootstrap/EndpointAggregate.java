@@ -65,10 +65,26 @@ final class EndpointAggregate {
     /** Created at the first close of a connection this JVM made. */
     private IdleGaps idle;
 
+    /** This endpoint's share of stack captures ({@link StackCapture}); none: the recording's budget alone. */
+    final StackSampler stackBudget;
+    final StackSampler secondaryStackBudget;
+
+    EndpointAggregate(Endpoint endpoint, RecorderSettings settings) {
+        this(endpoint, settings.cycles(), settings.reconnectWindowNanos(), StackCapture.endpointBudget(settings),
+                StackCapture.endpointSecondaryBudget(settings));
+    }
+
     EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos) {
+        this(endpoint, cycleCapacity, reconnectWindowNanos, null, null);
+    }
+
+    private EndpointAggregate(Endpoint endpoint, int cycleCapacity, long reconnectWindowNanos,
+                              StackSampler stackBudget, StackSampler secondaryStackBudget) {
         this.endpoint = endpoint;
         this.cycleCapacity = cycleCapacity;
         this.reconnectWindowNanos = reconnectWindowNanos;
+        this.stackBudget = stackBudget;
+        this.secondaryStackBudget = secondaryStackBudget;
     }
 
     Endpoint endpoint() {
@@ -256,7 +272,8 @@ final class EndpointAggregate {
                 IdleObservations.NONE);
     }
 
-    synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks) {
+    synchronized EndpointSnapshot snapshot(int openNow, int closeWaits, java.util.List<CloseWaitLeak> closeWaitLeaks,
+                                           java.util.List<StillOpen> stillOpen, long stillOpenOmitted) {
         return new EndpointSnapshot(endpoint, opened, openedBefore, closed, openNow, reconnects, failedConnects,
                 requestInFlightCloses, tlsCloses, enumCopy(Transport.class, openedByTransport),
                 Clock.epochMicros(firstNanos), Clock.epochMicros(lastNanos),
@@ -265,7 +282,7 @@ final class EndpointAggregate {
                 lifetimes.toArray(), gaps.toArray(), closeDelays.toArray(), inFlightAges.toArray(),
                 cycles.toArray(new Cycle[0]), cyclesDropped, closeShapes(closeWaits, closeWaitLeaks),
                 failedAttempts == null ? AttemptTimes.NONE : failedAttempts.times(),
-                idle == null ? IdleObservations.NONE : idle.snapshot());
+                idle == null ? IdleObservations.NONE : idle.snapshot(), stillOpen, stillOpenOmitted);
     }
 
     /** {@link CloseShapes#NONE} for the many endpoints with nothing but plain closes. */

@@ -30,7 +30,7 @@ final class EndpointRegistry {
 
     EndpointRegistry(RecorderSettings settings) {
         this.settings = settings;
-        this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings.cycles(), settings.reconnectWindowNanos());
+        this.otherEndpoints = new EndpointAggregate(OTHER_ENDPOINTS, settings);
     }
 
     /** The endpoint of a remote address, or for {@code accepted} connections of the listening address. */
@@ -91,7 +91,7 @@ final class EndpointRegistry {
             if (endpoints.size() >= settings.maxEndpoints()) {
                 return otherEndpoints;
             }
-            aggregate = new EndpointAggregate(endpoint, settings.cycles(), settings.reconnectWindowNanos());
+            aggregate = new EndpointAggregate(endpoint, settings);
             endpoints.put(endpoint, aggregate);
             return aggregate;
         }
@@ -110,16 +110,21 @@ final class EndpointRegistry {
     private List<EndpointSnapshot> copies(Iterable<ConnectionRecord> open, boolean countersOnly) {
         Map<Endpoint, Integer> openBy = new java.util.HashMap<>();
         CloseWaits closeWaits = new CloseWaits(settings.closeWaitNanos());
+        OpenConnections stillOpen = countersOnly ? null
+                : new OpenConnections(OpenConnections.PER_ENDPOINT, OpenConnections.IN_ALL);
         for (ConnectionRecord record : open) {
             Endpoint endpoint = endpoints.containsKey(record.endpoint) ? record.endpoint : OTHER_ENDPOINTS;
             openBy.merge(endpoint, 1, Integer::sum);
             closeWaits.check(endpoint, record);
+            if (stillOpen != null) {
+                stillOpen.add(endpoint, record);
+            }
         }
         List<EndpointSnapshot> snapshots = new ArrayList<>();
         for (EndpointAggregate aggregate : endpoints.values()) {
-            snapshots.add(copy(aggregate, openBy, closeWaits, countersOnly));
+            snapshots.add(copy(aggregate, openBy, closeWaits, stillOpen));
         }
-        EndpointSnapshot other = copy(otherEndpoints, openBy, closeWaits, countersOnly);
+        EndpointSnapshot other = copy(otherEndpoints, openBy, closeWaits, stillOpen);
         if (other.opened() + other.openedBefore() + other.failedConnects() > 0) {
             snapshots.add(other);
         }
@@ -127,12 +132,15 @@ final class EndpointRegistry {
         return snapshots;
     }
 
+    /** {@code stillOpen} is {@code null} for counters only. */
     private static EndpointSnapshot copy(EndpointAggregate aggregate, Map<Endpoint, Integer> openBy,
-                                         CloseWaits closeWaits, boolean countersOnly) {
-        int openNow = openBy.getOrDefault(aggregate.endpoint(), 0);
-        int waiting = closeWaits.count(aggregate.endpoint());
-        return countersOnly ? aggregate.counters(openNow, waiting)
-                : aggregate.snapshot(openNow, waiting, closeWaits.leaks(aggregate.endpoint()));
+                                         CloseWaits closeWaits, OpenConnections stillOpen) {
+        Endpoint endpoint = aggregate.endpoint();
+        int openNow = openBy.getOrDefault(endpoint, 0);
+        int waiting = closeWaits.count(endpoint);
+        return stillOpen == null ? aggregate.counters(openNow, waiting)
+                : aggregate.snapshot(openNow, waiting, closeWaits.leaks(endpoint), stillOpen.kept(endpoint),
+                        stillOpen.omitted(endpoint));
     }
 
     /** Connections to endpoints beyond the cap. */

@@ -20,11 +20,19 @@ import java.util.Map;
  * @param staleMinMicros        the shortest idle gap before a stale reuse
  * @param staleMaxMicros        the longest
  * @param staleStacks           stack id (of the thread that found the connection closed) to count
+ * @param closedAfterReply      of the found closed: connections whose close the peer's reply to a request on the
+ *                              reused connection preceded, with no other request between: that reply may be the
+ *                              peer's last message as it closed them for idleness, so it is not counted as an answer
+ *                              and the gap is measured from before that request
+ * @param closedAfterReplyMinMicros the shortest idle gap before such a request
+ * @param closedAfterReplyMaxMicros the longest
  */
 public record IdleObservations(long reusedConnections, long longestAnsweredMicros, long longestReuseMicros,
                                long exactCloses, long exactMinMicros, long exactMaxMicros, long foundClosed,
                                long foundClosedMinMicros, long staleReuses, long staleMinMicros,
-                               long staleMaxMicros, Map<Integer, Long> staleStacks) {
+                               long staleMaxMicros, Map<Integer, Long> staleStacks, long closedAfterReply,
+                               long closedAfterReplyMinMicros, long closedAfterReplyMaxMicros) {
 
-    public static final IdleObservations NONE = new IdleObservations(0, 0, 0, 0, -1, -1, 0, -1, 0, -1, -1, Map.of());
+    public static final IdleObservations NONE = new IdleObservations(0, 0, 0, 0, -1, -1, 0, -1, 0, -1, -1, Map.of(),
+            0, -1, -1);
 }

@@ -128,12 +128,18 @@ public final class Recorder {
         return transport == Transport.NETTY_EPOLL || transport == Transport.NETTY_IO_URING ? asked.remove(socket) : null;
     }
 
+    /** This stack, within {@code endpoint}'s share of the stack budget and the recording's. */
+    private int capture(Endpoint endpoint) {
+        return stacks.capture(endpoints.aggregate(endpoint).stackBudget);
+    }
+
     /** A connect made by this JVM succeeded. */
     void connected(Object socket, Transport transport, InetSocketAddress remote, InetAddress local, int localPort,
                    long startNanos) {
         PendingConnect askedBy = askedBy(socket, transport);
-        opened(socket, transport, endpoints.endpoint(remote, false), null, local, localPort, startNanos,
-                askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
+        Endpoint endpoint = endpoints.endpoint(remote, false);
+        opened(socket, transport, endpoint, null, local, localPort, startNanos,
+                askedBy != null ? askedBy.stackId : capture(endpoint), askedBy != null ? askedBy.thread : threadName());
     }
 
     /**
@@ -144,7 +150,8 @@ public final class Recorder {
                         InetSocketAddress local) {
         PendingConnect askedBy = askedBy(socket, transport);
         PendingConnect connect = new PendingConnect(transport, remote, startNanos,
-                askedBy != null ? askedBy.stackId : stacks.capture(), askedBy != null ? askedBy.thread : threadName());
+                askedBy != null ? askedBy.stackId : capture(endpoints.endpoint(remote, false)),
+                askedBy != null ? askedBy.thread : threadName());
         connect.local = local;
         if (!pending.add(socket, connect)) {
             untracked();
@@ -193,8 +200,9 @@ public final class Recorder {
     void connectFailed(Object socket, InetSocketAddress remote, Transport transport, long startNanos,
                        Throwable failure) {
         PendingConnect askedBy = askedBy(socket, transport);
-        connectFailed(endpoints.endpoint(remote, false), transport, startNanos, FailureClassifier.connectFailure(failure),
-                askedBy != null ? askedBy.stackId : stacks.capture());
+        Endpoint endpoint = endpoints.endpoint(remote, false);
+        connectFailed(endpoint, transport, startNanos, FailureClassifier.connectFailure(failure),
+                askedBy != null ? askedBy.stackId : capture(endpoint));
     }
 
     private void connectFailed(Endpoint endpoint, Transport transport, long startNanos, String reason, int stackId) {
@@ -229,8 +237,9 @@ public final class Recorder {
      */
     void accepted(Object socket, Transport transport, InetSocketAddress listener, InetSocketAddress peer) {
         listening.add(listener);
-        opened(socket, transport, endpoints.endpoint(listener, true), peer, listener.getAddress(),
-                listener.getPort(), Clock.nanos(), stacks.capture(), threadName());
+        Endpoint endpoint = endpoints.endpoint(listener, true);
+        opened(socket, transport, endpoint, peer, listener.getAddress(), listener.getPort(), Clock.nanos(),
+                capture(endpoint), threadName());
     }
 
     private void opened(Object socket, Transport transport, Endpoint endpoint, InetSocketAddress peer, InetAddress local,
@@ -350,7 +359,7 @@ public final class Recorder {
      */
     private void endOfStream(ConnectionRecord record, long now, long startNanos) {
         record.eofThread = threadName();
-        int stackId = stacks.captureSecondary();
+        int stackId = stacks.captureSecondary(endpoints.aggregate(record.endpoint).secondaryStackBudget);
         record.eofStackId = stackId;
         peerClosed(record, now, startNanos, stackId);
         if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
@@ -370,7 +379,7 @@ public final class Recorder {
     private void peerClosed(ConnectionRecord record, long now, long startNanos, int stackId) {
         record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
         if (record.staleStackId == 0 && record.staleReuse()) {
-            record.staleStackId = stackId > 0 ? stackId : stacks.capture(); // a kept stack of this read, else its own
+            record.staleStackId = stackId > 0 ? stackId : capture(record.endpoint); // a kept stack of this read, else its own
         }
     }
 
@@ -389,7 +398,7 @@ public final class Recorder {
             ConnectionEvent.Kind kind = output ? ConnectionEvent.Kind.SHUTDOWN_OUTPUT
                     : ConnectionEvent.Kind.SHUTDOWN_INPUT;
             if (bus.wants(kind)) {
-                publish(kind, now, record, stacks.capture(), 0, 0, null, record.requestInFlight());
+                publish(kind, now, record, capture(record.endpoint), 0, 0, null, record.requestInFlight());
             }
         }
     }
@@ -493,7 +502,7 @@ public final class Recorder {
             }
         }
         long now = Clock.nanos();
-        int stackId = stacks.capture();
+        int stackId = capture(record.endpoint);
         record.resetSent = Linger.zero(socket);
         fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();

@@ -27,6 +27,14 @@ public record RecorderSettings(int maxConnections, int maxEndpoints, int maxStac
                 CLOSE_WAIT_NANOS);
     }
 
+    /**
+     * Stack captures per endpoint a second at most, a tenth of {@code stackRate} (which bounds all endpoints
+     * together): one churning endpoint cannot take every capture from a quiet one. 0 for every stack.
+     */
+    public int endpointStackRate() {
+        return stackRate == 0 ? 0 : Math.max(1, stackRate / 10);
+    }
+
     /** Settings that capture every stack. */
     public RecorderSettings(int maxConnections, int maxEndpoints, int maxStacks, int stackDepth, int cycles,
                             long reconnectWindowNanos) {

@@ -48,6 +48,9 @@ public final class Main {
         } catch (CliException e) {
             System.err.println("socktrace: " + e.getMessage());
             System.exit(e.getMessage().startsWith("usage") ? 2 : 1);
+        } catch (RuntimeException e) { // still one line, never a stack trace
+            System.err.println("socktrace: internal error: " + e);
+            System.exit(1);
         }
     }
 
@@ -204,7 +207,7 @@ public final class Main {
     private static Attacher attacher() throws CliException {
         requireAttach();
         try {
-            return new Attacher(Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            return new Attacher(io.socktrace.agent.AgentJar.path());
         } catch (Exception e) {
             throw new CliException("cannot locate the agent jar (" + e + ")");
         }

@@ -84,8 +84,7 @@ public final class WovenClassCache {
     /** {@link #open(Path, Path)} for the agent jar this class came from. */
     public static WovenClassCache open(Path root) {
         try {
-            return open(root, Path.of(WovenClassCache.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI()));
+            return open(root, io.socktrace.agent.AgentJar.path());
         } catch (java.net.URISyntaxException | RuntimeException unusable) {
             return new WovenClassCache(null, null, "not used: " + unusable);
         }

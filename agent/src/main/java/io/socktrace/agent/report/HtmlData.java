@@ -9,14 +9,16 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.StillOpen;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The data the HTML report draws, as JSON in the field names of the JSON report, cut to a byte budget: lanes
- * (endpoints, most churn first) while they fit, then their cycles, then the stacks the kept cycles and
+ * The data the HTML report draws, as JSON in the field names of the JSON report (less the connections' OpenTelemetry
+ * names, which the page does not show and which would take a third of the file), cut to a byte budget: lanes
+ * (endpoints, most churn first) while they fit, then their connections still open, then their cycles, then the stacks the kept cycles and
  * attributions point to. Whatever did not fit is counted in {@code leftOut}, so the page says what it omits
  * instead of drawing a silently partial picture.
  */
@@ -45,6 +47,7 @@ final class HtmlData {
         int laneBudget = maxBytes / 4;
         long endpointsLeftOut = 0;
         long cyclesLeftOut = 0;
+        long openLeftOut = 0;
         Set<Integer> stackIds = new HashSet<>();
         json.name("endpoints").beginArray();
         List<EndpointFindings> kept = new java.util.ArrayList<>();
@@ -52,10 +55,27 @@ final class HtmlData {
             if (out.length() > laneBudget) {
                 endpointsLeftOut++;
                 cyclesLeftOut += f.endpoint().cycleList().size();
+                openLeftOut += f.endpoint().openConnections().size();
                 continue;
             }
             kept.add(f);
             lane(json, f, stackIds);
+        }
+        json.endArray();
+        // connections still open, before the cycles: few (bounded by the recorder), and what the picture ends on
+        json.name("open").beginArray();
+        for (int lane = 0; lane < kept.size(); lane++) {
+            EndpointSnapshot e = kept.get(lane).endpoint();
+            for (StillOpen o : e.openConnections()) {
+                if (out.length() > maxBytes / 2) {
+                    openLeftOut++;
+                    continue;
+                }
+                json.beginObject().field("lane", lane).name("o");
+                JsonReport.stillOpen(json, o, e.endpoint(), false);
+                json.endObject();
+                stackIds.add(o.connectStackId());
+            }
         }
         json.endArray();
         // cycles in a separate map by lane index, newest first, so a cut keeps the recent end of every lane
@@ -78,7 +98,7 @@ final class HtmlData {
                 }
                 Cycle c = cycles.get(i);
                 json.beginObject().field("lane", lane).name("c");
-                JsonReport.cycle(json, c, kept.get(lane).endpoint().endpoint());
+                JsonReport.cycle(json, c, kept.get(lane).endpoint().endpoint(), false);
                 json.endObject();
                 stackIds.add(c.closeStackId());
                 stackIds.add(c.connectStackId());
@@ -104,8 +124,10 @@ final class HtmlData {
         }
         json.name("leftOut").beginObject()
                 .field("endpoints", endpointsLeftOut).field("cycles", cyclesLeftOut).field("stacks", stacksLeftOut)
-                .field("cyclesNotKept", notKept).field("maxBytes", maxBytes).endObject();
+                .field("openConnections", openLeftOut).field("cyclesNotKept", notKept).field("maxBytes", maxBytes).endObject();
         json.name("limits").beginObject().field("cycles", r.settings().cycles())
+                .field("openConnectionsPerEndpoint", EndpointSnapshot.OPEN_PER_ENDPOINT)
+                .field("openConnectionsInAll", EndpointSnapshot.OPEN_IN_ALL)
                 .field("maxEndpoints", r.settings().maxEndpoints()).endObject();
         json.name("dropped").beginObject()
                 .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
@@ -142,7 +164,9 @@ final class HtmlData {
                 .field("lastEventAtMicros", e.lastMicros());
         JsonReport.attribution(json, "closedBy", f.closer());
         JsonReport.attribution(json, e.endpoint().accepted() ? "acceptedBy" : "reopenedBy", f.reopener());
-        json.field("cyclesKept", e.cycleList().size()).field("cyclesDropped", e.cyclesDropped()).endObject();
+        json.field("cyclesKept", e.cycleList().size()).field("cyclesDropped", e.cyclesDropped())
+                .field("openConnectionsKept", e.openConnections().size())
+                .field("openConnectionsOmitted", e.openConnectionsOmitted()).endObject();
         if (f.closer().stack() != null) {
             stackIds.add(f.closer().stack().id());
         }

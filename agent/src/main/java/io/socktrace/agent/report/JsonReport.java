@@ -14,6 +14,7 @@ import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.StillOpen;
 import io.socktrace.agent.bootstrap.Transport;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,10 @@ public final class JsonReport {
                 .field("maxConnections", s.maxConnections()).field("maxEndpoints", s.maxEndpoints())
                 .field("maxStacks", s.maxStacks()).field("stackDepth", s.stackDepth()).field("cycles", s.cycles())
                 .field("reconnectWindowMicros", s.reconnectWindowNanos() / 1_000)
-                .field("stackRate", s.stackRate())
-                .field("closeWaitMicros", s.closeWaitNanos() / 1_000).endObject();
+                .field("stackRate", s.stackRate()).field("endpointStackRate", s.endpointStackRate())
+                .field("closeWaitMicros", s.closeWaitNanos() / 1_000)
+                .field("openConnectionsPerEndpoint", EndpointSnapshot.OPEN_PER_ENDPOINT)
+                .field("openConnectionsInAll", EndpointSnapshot.OPEN_IN_ALL).endObject();
         json.name("dropped").beginObject()
                 .field("stacks", r.stacksDropped()).field("stacksNotSampled", r.stacksNotSampled())
                 .field("untrackedConnections", r.untrackedConnections())
@@ -150,7 +153,12 @@ public final class JsonReport {
         for (Cycle c : e.cycleList()) {
             cycle(json, c, e.endpoint());
         }
-        json.endArray().field("cyclesDropped", e.cyclesDropped()).endObject();
+        json.endArray().field("cyclesDropped", e.cyclesDropped());
+        json.name("openConnections").beginArray();
+        for (StillOpen o : e.openConnections()) {
+            stillOpen(json, o, e.endpoint(), true);
+        }
+        json.endArray().field("openConnectionsOmitted", e.openConnectionsOmitted()).endObject();
     }
 
     /** The peer's idle timeout, stale reuse and what to change; {@code null} when nothing bears on them. */
@@ -173,7 +181,10 @@ public final class JsonReport {
                 .fieldOrNull("exactMaxMicros", o.exactMaxMicros())
                 .field("foundClosed", o.foundClosed()).fieldOrNull("foundClosedMinMicros", o.foundClosedMinMicros())
                 .field("staleReuses", o.staleReuses()).fieldOrNull("staleMinMicros", o.staleMinMicros())
-                .fieldOrNull("staleMaxMicros", o.staleMaxMicros());
+                .fieldOrNull("staleMaxMicros", o.staleMaxMicros())
+                .field("closedAfterReply", o.closedAfterReply())
+                .fieldOrNull("closedAfterReplyMinMicros", o.closedAfterReplyMinMicros())
+                .fieldOrNull("closedAfterReplyMaxMicros", o.closedAfterReplyMaxMicros());
         attribution(json, "staleFoundBy", i.staleBy());
         json.field("library", i.library()).field("suggestion", i.suggestion()).endObject();
     }
@@ -206,6 +217,11 @@ public final class JsonReport {
     }
 
     static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint) {
+        cycle(json, c, endpoint, true);
+    }
+
+    /** {@code otelNames} false leaves out the OpenTelemetry names, which repeat the endpoint's and the local port. */
+    static void cycle(Json json, Cycle c, io.socktrace.agent.bootstrap.Endpoint endpoint, boolean otelNames) {
         json.beginObject()
                 .field("id", c.id())
                 .field("transport", c.transport().apiName())
@@ -233,11 +249,42 @@ public final class JsonReport {
                 .field("connectStackId", Math.max(StackTable.NO_STACK, c.connectStackId()))
                 .field("reopenedAfterMicros", c.reopenedGapMicros());
         CloseShapesJson.cycle(json, c);
-        OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
-                c.localAddress(), c.localPort(), c.peer());
-        String error = OtelNames.causeError(causeName(c.cause()));
-        if (error != null) {
-            json.field("error.type", error);
+        if (otelNames) {
+            OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                    c.localAddress(), c.localPort(), c.peer());
+            String error = OtelNames.causeError(causeName(c.cause()));
+            if (error != null) {
+                json.field("error.type", error);
+            }
+        }
+        json.endObject();
+    }
+
+    /** A connection still open when the report was taken; its times so far, in the fields of a cycle. */
+    static void stillOpen(Json json, StillOpen o, io.socktrace.agent.bootstrap.Endpoint endpoint, boolean otelNames) {
+        json.beginObject()
+                .field("id", o.id())
+                .field("transport", o.transport().apiName())
+                .field("tls", o.tls())
+                .field("localAddress", o.localAddress())
+                .field("localPort", o.localPort())
+                .field("peer", o.peer())
+                .field("openedBeforeRecording", o.openedBeforeRecording())
+                .fieldOrNull("firstSeenAtMicros", o.firstSeenMicros())
+                .fieldOrNull("openedAtMicros", o.openedMicros())
+                .fieldOrNull("connectMicros", o.connectMicros())
+                .field("connectThread", o.connectThread())
+                .field("connectStackId", o.connectStackId())
+                .field("lastWriteAtMicros", o.lastWriteMicros())
+                .field("lastReadAtMicros", o.lastReadMicros())
+                .field("bytesWritten", o.bytesWritten())
+                .field("bytesRead", o.bytesRead())
+                .field("requestInFlight", o.requestInFlight())
+                .field("requestAtMicros", o.requestMicros())
+                .field("endOfStreamAtMicros", o.endOfStreamMicros());
+        if (otelNames) {
+            OtelNames.connection(json, endpoint.accepted(), endpoint.address(), endpoint.port(), endpoint.hostName(),
+                    o.localAddress(), o.localPort(), o.peer());
         }
         json.endObject();
     }

@@ -18,7 +18,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * How socktrace writes a report file: beside its final name, readable by the owner only (reports hold host names,
- * ports and code paths), then moved over it, so a reader never sees half a report.
+ * ports and code paths), then moved over it, so a reader never sees half a report. A device or pipe already at
+ * that name ({@code /dev/null}) is written into instead: moving a file over it would replace the device for the
+ * whole machine.
  */
 public final class ReportFiles {
 
@@ -31,6 +33,14 @@ public final class ReportFiles {
             throw new IOException("socktrace test fault: " + Faults.Fault.WRITE);
         }
         Path absolute = file.toAbsolutePath();
+        if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(absolute) && !Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            // a device or a pipe (report=/dev/null, /dev/stderr, a FIFO): written into, never replaced by a file
+            try (OutputStream out = new FileOutputStream(absolute.toFile())) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            return absolute;
+        }
         Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         try {

@@ -270,7 +270,8 @@ public final class TextReport {
         }
         if (r.stacksNotSampled() > 0) {
             out.append(", ").append(r.stacksNotSampled()).append(" connects and closes not sampled: above stackRate=")
-                    .append(r.settings().stackRate()).append("/s; counts stay exact, stacks are a sample");
+                    .append(r.settings().stackRate()).append("/s or ").append(r.settings().endpointStackRate())
+                    .append("/s per endpoint; counts stay exact, stacks are a sample");
         }
         out.append(")\n");
         for (StackTrace stack : r.stacks()) {

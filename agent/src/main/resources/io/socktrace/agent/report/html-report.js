@@ -8,6 +8,9 @@
     ['ioError', 'I/O error'], ['noError', 'closed with no error'], ['collected', 'garbage collected']];
   var CAUSE_NAMES = {};
   CAUSES.forEach(function (c) { CAUSE_NAMES[c[0]] = c[1]; });
+  // connections still open when the report was taken, by whether they opened while recording or before it
+  var STATES = [['stillOpen', 'still open'], ['openedBefore', 'opened before recording, still open']];
+  STATES.forEach(function (c) { CAUSE_NAMES[c[0]] = c[1]; });
   var LANE_HEIGHT = 22;
   var data = JSON.parse(document.getElementById('socktrace-data').textContent);
   var root = document.getElementById('report');
@@ -15,8 +18,11 @@
   data.stacks.forEach(function (s) { stacks[s.id] = s; });
   var byLane = data.endpoints.map(function () { return []; });
   data.cycles.forEach(function (entry) { byLane[entry.lane].push(entry.c); });
+  var openByLane = data.endpoints.map(function () { return []; });
+  data.open.forEach(function (entry) { openByLane[entry.lane].push(entry.o); });
   var t0 = data.startedAtMicros;
   data.cycles.forEach(function (entry) { t0 = Math.min(t0, openOf(entry.c)); });
+  data.open.forEach(function (entry) { if (entry.o.openedAtMicros !== null) { t0 = Math.min(t0, entry.o.openedAtMicros); } });
   var t1 = Math.max(data.takenAtMicros, t0 + 1);
   var view = { from: t0, to: t1 };
   var hidden = {};
@@ -35,6 +41,9 @@
     return e;
   }
   function openOf(c) { return c.openedAtMicros !== null ? c.openedAtMicros : c.firstSeenAtMicros; }
+  // a connection still open: from its open, or (opened before recording, open time unknown) from the axis's start
+  function stateOf(o) { return o.openedBeforeRecording ? 'openedBefore' : 'stillOpen'; }
+  function startOf(o) { return o.openedAtMicros !== null ? o.openedAtMicros : t0; }
   function pad(n, w) { var s = String(n); while (s.length < w) { s = '0' + s; } return s; }
   function time(us) {
     if (!us) { return '-'; }
@@ -53,7 +62,7 @@
   var header = el('header');
   header.appendChild(el('h1', null, 'socktrace report (' + data.trigger + ')  pid ' + data.process.pid + '  ' + data.process.jvm));
   header.appendChild(el('div', null, 'recorded ' + time(data.startedAtMicros) + ' .. ' + time(data.takenAtMicros)
-      + ' (' + duration(data.takenAtMicros - data.startedAtMicros) + ')'));
+      + ' (' + duration(data.takenAtMicros - data.startedAtMicros) + '); all times are UTC, to the microsecond'));
   var t = data.totals;
   header.appendChild(el('div', null, 'connections: ' + t.opened + ' opened, ' + t.accepted + ' accepted, '
       + t.openedBeforeRecording + ' open since before recording, ' + t.failedConnects + ' failed to connect, '
@@ -70,12 +79,16 @@
   if (lo.endpoints) { left.push(lo.endpoints + ' endpoints'); }
   if (lo.cycles) { left.push(lo.cycles + ' connections'); }
   if (lo.stacks) { left.push(lo.stacks + ' stacks'); }
+  if (lo.openConnections) { left.push(lo.openConnections + ' open connections'); }
   var leftText = left.length ? 'left out of this file to keep it under ' + lo.maxBytes + ' bytes of data: ' + left.join(', ') + '. '
       : 'nothing the recorder kept was left out of this file. ';
   leftText += lo.cyclesNotKept ? lo.cyclesNotKept + ' earlier closed connections were not kept by the recorder (cycles='
       + data.limits.cycles + ' per endpoint; cycles=N keeps more). ' : '';
-  leftText += 'Connections still open are counted per lane, not drawn.';
-  header.appendChild(el('div', left.length || lo.cyclesNotKept ? 'warn' : 'muted', leftText)).id = 'left-out';
+  var openOmitted = data.endpoints.reduce(function (n, e) { return n + e.openConnectionsOmitted; }, 0);
+  leftText += 'Connections still open at the report\'s time are drawn up to it'
+      + (openOmitted ? '; ' + openOmitted + ' more open were not kept in full (at most ' + data.limits.openConnectionsPerEndpoint
+        + ' per endpoint, ' + data.limits.openConnectionsInAll + ' in all), counted per lane.' : '.');
+  header.appendChild(el('div', left.length || lo.cyclesNotKept || openOmitted ? 'warn' : 'muted', leftText)).id = 'left-out';
   root.appendChild(header);
 
   // controls: zoom, endpoint filter, cause filter
@@ -98,7 +111,7 @@
   });
   select.addEventListener('change', function () { onlyLane = parseInt(select.value, 10); draw(); });
   controls.appendChild(select);
-  CAUSES.forEach(function (c) {
+  CAUSES.concat(STATES).forEach(function (c) {
     var label = el('label');
     var box = el('input', 'cause-filter');
     box.type = 'checkbox';
@@ -113,13 +126,14 @@
   root.appendChild(controls);
   var legend = el('div', 'legend');
   legend.id = 'legend';
-  [['before', 'opened before recording (start of bar)'], ['open', 'still open: counted in the lane title']].forEach(function (x) {
+  [['before', 'opened before recording: a still open bar runs from the axis\'s start (open time unknown), a closed one is marked at its start'],
+    ['stillOpen', 'still open: the bar runs to the report\'s time']].forEach(function (x) {
     var item = el('span');
     item.appendChild(el('span', 'swatch c-' + x[0]));
     item.appendChild(document.createTextNode(x[1]));
     legend.appendChild(item);
   });
-  legend.appendChild(el('span', null, '| tick: the timeout, end of stream or error (on bars wide enough)'));
+  legend.appendChild(el('span', null, '| tick: the timeout, end of stream or error (on bars wide enough); on a bar opened before recording, when it was first seen'));
   legend.appendChild(el('span', null, '▾ last write, when a request was in flight'));
   legend.appendChild(el('span', null, 'bars too close to tell apart are drawn as density, counts exact'));
   root.appendChild(legend);
@@ -153,30 +167,40 @@
   function visible(c) {
     return !hidden[c.cause] && c.closedAtMicros >= view.from && openOf(c) <= view.to;
   }
+  function visibleOpen(o) {
+    return !hidden[stateOf(o)] && data.takenAtMicros >= view.from && startOf(o) <= view.to;
+  }
 
   function drawLane(i, w) {
     var e = data.endpoints[i];
     var cycles = byLane[i].filter(visible);
+    var open = openByLane[i].filter(visibleOpen);
     var lane = el('section', 'lane');
     lane.dataset.endpoint = e.endpoint;
     lane.dataset.accepted = String(e.accepted);
     lane.dataset.bars = String(cycles.length);
+    lane.dataset.openBars = String(open.length);
     lane.appendChild(el('div', 'lane-title', e.endpoint + (e.accepted ? ' (accepted)' : '') + '   reconnects ' + e.reconnects
         + '  opened ' + e.opened + (e.openedBeforeRecording ? ' (+' + e.openedBeforeRecording + ' before recording)' : '')
         + '  closed ' + e.closed + '  open ' + e.open + (e.failedConnects ? '  failed ' + e.failedConnects : '')));
     lane.appendChild(el('div', 'verdict', 'verdict: ' + e.verdict));
     var note = cycles.length + ' of ' + e.cyclesKept + ' kept connections in view';
     if (e.cyclesDropped) { note += '; ' + e.cyclesDropped + ' earlier not kept'; }
-    if (e.open) { note += '; ' + e.open + ' still open, not drawn'; }
+    if (e.open) {
+      note += '; ' + open.length + ' of ' + e.openConnectionsKept + ' kept still open in view';
+      if (e.openConnectionsOmitted) { note += ', ' + e.openConnectionsOmitted + ' more open not kept in full'; }
+    }
     var s = svg('svg', { height: LANE_HEIGHT, viewBox: '0 0 ' + w + ' ' + LANE_HEIGHT });
     s.appendChild(svg('rect', { x: 0, y: 0, width: w, height: LANE_HEIGHT, fill: 'transparent', 'class': 'lane-bg' }));
-    var density = cycles.length > w / 4;
+    var density = cycles.length + open.length > w / 4;
     lane.dataset.mode = density ? 'density' : 'bars';
     if (density) {
       note += ' (drawn as density: too many to tell apart at this zoom)';
-      drawDensity(s, cycles, w);
+      drawDensity(s, cycles.map(function (c) { return [openOf(c), c.closedAtMicros]; })
+          .concat(open.map(function (o) { return [startOf(o), data.takenAtMicros]; })), w);
     } else {
       cycles.forEach(function (c) { drawBar(s, e, c, w); });
+      open.forEach(function (o) { drawOpenBar(s, e, o, w); });
     }
     lane.appendChild(el('div', 'muted', note));
     lane.appendChild(s);
@@ -216,13 +240,41 @@
     }
   }
 
+  // a connection still open: to the report's time, in its state's colour; hover shows what is known so far
+  function drawOpenBar(s, e, o, w) {
+    var from = Math.max(0, x(startOf(o), w));
+    var to = Math.min(w, x(data.takenAtMicros, w));
+    var bar = svg('rect', { x: from, y: 4, width: Math.max(1.5, to - from), height: LANE_HEIGHT - 8, 'class': 'bar-open c-' + stateOf(o) });
+    bar.dataset.id = String(o.id);
+    bar.dataset.port = String(o.localPort);
+    bar.dataset.state = stateOf(o);
+    var title = svg('title', {});
+    title.textContent = ':' + o.localPort + '  ' + CAUSE_NAMES[stateOf(o)]
+        + (o.openedAtMicros !== null ? '  ' + duration(data.takenAtMicros - o.openedAtMicros) + ' so far' : '');
+    bar.appendChild(title);
+    var show = function () { showOpen(e, o, bar); };
+    bar.addEventListener('mouseenter', show);
+    bar.addEventListener('click', show);
+    s.appendChild(bar);
+    if (o.openedBeforeRecording) {
+      var sx = x(o.firstSeenAtMicros, w);
+      if (sx >= 0 && sx <= w) { s.appendChild(svg('line', { x1: sx, x2: sx, y1: 1, y2: LANE_HEIGHT - 1, 'class': 'mark' })); }
+    }
+    if (o.requestInFlight && o.requestAtMicros) {
+      var wx = x(o.requestAtMicros, w);
+      if (wx >= 0 && wx <= w) {
+        s.appendChild(svg('path', { d: 'M' + (wx - 3) + ' 0 L' + (wx + 3) + ' 0 L' + wx + ' 5 Z', 'class': 'mark-write' }));
+      }
+    }
+  }
+
   // connections alive per 2-pixel column, by a difference array: linear in connections plus columns
-  function drawDensity(s, cycles, w) {
+  function drawDensity(s, spans, w) {
     var columns = Math.max(1, Math.floor(w / 2));
     var diff = new Int32Array(columns + 1);
-    cycles.forEach(function (c) {
-      var a = Math.max(0, Math.min(columns - 1, Math.floor(x(openOf(c), w) / 2)));
-      var b = Math.max(a, Math.min(columns - 1, Math.floor(x(c.closedAtMicros, w) / 2)));
+    spans.forEach(function (c) {
+      var a = Math.max(0, Math.min(columns - 1, Math.floor(x(c[0], w) / 2)));
+      var b = Math.max(a, Math.min(columns - 1, Math.floor(x(c[1], w) / 2)));
       diff[a]++;
       diff[b + 1]--;
     });
@@ -301,6 +353,24 @@
     detail.textContent = lines.join('\n');
   }
 
+  function showOpen(e, o, bar) {
+    if (selected) { selected.classList.remove('selected'); }
+    selected = bar;
+    bar.classList.add('selected');
+    var lines = [
+      e.endpoint + (e.accepted ? ' (accepted)' : '') + '  connection ' + o.id + '  ' + o.transport + (o.tls ? '  TLS' : ''),
+      'local port   ' + o.localPort + '  (' + o.localAddress + ')' + (o.peer ? '  peer ' + o.peer : ''),
+      (o.openedBeforeRecording ? 'first seen   ' + time(o.firstSeenAtMicros) + '  (opened before recording: when and by whom unknown)'
+          : 'open         ' + time(o.openedAtMicros) + '  (connect ' + duration(o.connectMicros) + ') by thread "' + o.connectThread + '"'),
+      'last write   ' + time(o.lastWriteAtMicros) + '  (' + o.bytesWritten + ' bytes in all)',
+      'last read    ' + time(o.lastReadAtMicros) + '  (' + o.bytesRead + ' bytes in all)',
+      'in flight    ' + (o.requestInFlight ? 'yes, a request sent at ' + time(o.requestAtMicros) + ' is not answered yet' : 'no'),
+      'peer closed  ' + (o.endOfStreamAtMicros ? 'end of stream read at ' + time(o.endOfStreamAtMicros) + ', not closed here' : '-'),
+      'still open   at the report\'s time, ' + time(data.takenAtMicros)];
+    lines = lines.concat(stackLines(e.accepted ? 'accepting stack' : 'opening stack', o.connectStackId));
+    detail.textContent = lines.join('\n');
+  }
+
   function draw() {
     var w = width();
     drawAxis(w);
@@ -317,4 +387,5 @@
   window.addEventListener('resize', function () { clearTimeout(resizing); resizing = setTimeout(draw, 100); });
   draw();
   root.dataset.ready = 'true';
+  if (window.performance && performance.mark) { performance.mark('socktrace-ready'); } // for the benchmark suite
 }());

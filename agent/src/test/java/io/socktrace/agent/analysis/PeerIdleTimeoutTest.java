@@ -20,8 +20,12 @@ import org.junit.jupiter.api.Test;
 class PeerIdleTimeoutTest {
 
     static EndpointSnapshot endpoint(IdleObservations idle) {
+        return endpoint(idle, Map.of());
+    }
+
+    static EndpointSnapshot endpoint(IdleObservations idle, Map<Integer, Long> closeStacks) {
         return new EndpointSnapshot(new Endpoint("127.0.0.1", 8080, null), 4, 0, 4, 0, 3, 0, 0, 0, Map.of(), 1, 2,
-                Map.of(CloseCause.END_OF_STREAM, 4L), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), new long[0],
+                Map.of(CloseCause.END_OF_STREAM, 4L), Map.of(), closeStacks, Map.of(), Map.of(), Map.of(), new long[0],
                 new long[0], new long[0], new long[0], new Cycle[0], 0, io.socktrace.agent.bootstrap.CloseShapes.NONE,
                 io.socktrace.agent.bootstrap.AttemptTimes.NONE, idle);
     }
@@ -105,5 +109,28 @@ class PeerIdleTimeoutTest {
                 + "closed) in InputStreamSource.read(JvmOkio.kt:93)"), e.verdict());
         assertEquals("OkHttp", e.idle().library());
         assertEquals(2, e.idle().staleBy().count());
+    }
+    @Test
+    void aReplyThePeersCloseFollowsIsNoAnswerSoTheBoundsAgree() {
+        // a JDBC pool against a database closing sessions idle 1 s: answered after 300 ms; after 2 s the check's
+        // query reads the server's error and then its close, which a reply and a close look the same as
+        StackTrace hikari = StackTrace.of(3, new String[] {"sun.nio.ch.NioSocketImpl", "org.postgresql.core.PGStream",
+            "com.zaxxer.hikari.pool.PoolBase", "com.example.Orders"}, new String[] {"close", "close",
+            "isConnectionDead", "list"}, new String[] {null, "PGStream.java", "PoolBase.java", "Orders.java"},
+            new int[] {-1, 90, 165, 12});
+        IdleHistory history = new IdleHistory().reused(300).reused(300).closedAfterReply(2_000)
+                .closedAfterReply(2_000).closedAfterReply(2_050);
+        IdleFindings f = ReconnectAnalysis.analyze(endpoint(history.observations(), Map.of(3, 3L)),
+                new HashMap<>(Map.of(3, hikari)), Libraries.defaults()).idle();
+        assertTrue(f.enough() && f.consistent() && !f.exact(), f.toString());
+        assertEquals(300_000, f.lowerMicros());
+        assertEquals(2_002_000, f.upperMicros());
+        assertEquals("the peer closes connections idle longer than 300 ms-2.002 s (5 observations); 3 found closed "
+                + "after the reply to a request sent after 2.000 s-2.050 s idle, before any other request: that reply "
+                + "may be the peer's parting message (payload is not read), so it counts as no answer; this JVM reused "
+                + "connections idle up to 2.050 s", f.timeout());
+        assertEquals("HikariCP", f.library());
+        assertTrue(f.suggestion().startsWith("its keepaliveTime and maxLifetime cannot be set below 30 s, and "
+                + "the time to stay below is 300 ms: "), f.suggestion());
     }
 }

@@ -26,8 +26,11 @@ class RemediesTest {
     @Test
     void eachKnownLibraryGetsItsOwnSettingWithTheMeasuredTime() {
         List<String[]> cases = List.of(
-                new String[] {"HikariCP: set HikariCP maxLifetime below 900 ms", "sun.nio.ch.NioSocketImpl",
-                    "org.postgresql.core.PGStream", "com.zaxxer.hikari.pool.PoolBase"},
+                new String[] {"HikariCP: its keepaliveTime and maxLifetime cannot be set below 30 s, and the "
+                    + "time to stay below is 900 ms: raise the database's idle timeout well above 30 s and set "
+                    + "keepaliveTime below it; until then each borrow after such an idle gap finds the connection "
+                    + "dead and opens a new one", "sun.nio.ch.NioSocketImpl", "org.postgresql.core.PGStream",
+                    "com.zaxxer.hikari.pool.PoolBase"},
                 new String[] {"Apache HttpClient 5.x: evict idle connections before 900 ms: "
                     + "HttpClientBuilder.evictIdleConnections(TimeValue)", "org.apache.hc.core5.http.impl.io.SessionInputBufferImpl",
                     "org.apache.hc.client5.http.impl.classic.MainClientExec"},
@@ -43,8 +46,11 @@ class RemediesTest {
                     "io.netty.channel.epoll.AbstractEpollChannel", "reactor.netty.resources.PooledConnectionProvider"},
                 new String[] {"gRPC: set idleTimeout on the channel builder below 900 ms",
                     "io.grpc.netty.shaded.io.netty.channel.unix.FileDescriptor"},
-                new String[] {"spymemcached: lower ConnectionFactoryBuilder.setTimeoutExceptionThreshold",
-                    "net.spy.memcached.MemcachedConnection"},
+                new String[] {"spymemcached: it has no idle keep-alive of its own: raise the server's idle "
+                    + "timeout above the longest pause between operations, or issue a cheap operation (e.g. "
+                    + "MemcachedClient.getVersions()) more often than every 900 ms; an operation on a dropped "
+                    + "connection is cancelled, and the reconnect waits up to "
+                    + "ConnectionFactoryBuilder.setMaxReconnectDelay (seconds)", "net.spy.memcached.MemcachedConnection"},
                 new String[] {"plain: close or check pooled connections idle longer than 900 ms before reusing them",
                     "sun.nio.ch.NioSocketImpl", "com.example.Cache"});
         for (String[] c : cases) {
@@ -52,6 +58,16 @@ class RemediesTest {
             assertTrue(got.startsWith(c[0]), got);
         }
         assertEquals(9, Remedies.TABLE.size(), "a row added to the table needs its case here");
+    }
+
+    @Test
+    void aSettingWithAFloorIsSuggestedOnlyAboveIt() {
+        Remedies.Remedy hikari = Remedies.find(Arrays.asList(stack("com.zaxxer.hikari.pool.HikariPool")));
+        assertEquals("set keepaliveTime below 1m00s, so the pool checks idle connections (which keeps them "
+                + "alive) before the database drops them, or maxLifetime below it to retire them first",
+                Remedies.suggest(hikari, 60_000_000));
+        assertTrue(Remedies.suggest(hikari, 29_999_000).startsWith("its keepaliveTime and maxLifetime cannot "
+                + "be set below 30 s, and the time to stay below is 29.999 s"), Remedies.suggest(hikari, 29_999_000));
     }
 
     @Test

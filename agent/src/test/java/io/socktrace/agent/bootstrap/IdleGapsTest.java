@@ -39,20 +39,49 @@ class IdleGapsTest {
     }
 
     @Test
+    void aCloseFoundAfterTheReplyToAReuseIsNoAnswerAndBoundsFromBeforeTheRequest() {
+        // answered after 300 ms (confirmed by the next reply), then a reply after 2 s and the close found at once
+        IdleObservations o = new IdleHistory().reused(300).closedAfterReply(2_000).observations();
+        assertEquals(List.of(1L, 300_000L, 1L, 2_000_000L, 2_000_000L, 1L, 0L, 0L),
+                List.of(o.reusedConnections(), o.longestAnsweredMicros(), o.closedAfterReply(),
+                        o.closedAfterReplyMinMicros(), o.closedAfterReplyMaxMicros(), o.foundClosed(),
+                        o.staleReuses(), o.exactCloses()), o.toString());
+        // the idle gap before the request, plus the request's write to the close found (1 ms reply, 1 ms more)
+        assertEquals(2_002_000, o.foundClosedMinMicros(), o.toString());
+        assertEquals(2_000_000, o.longestReuseMicros(), o.toString());
+    }
+
+    @Test
+    void aReplyTheConnectionOutlivedIsAnAnswer() {
+        // the close came to a waiting read 600 ms after the reply: the peer was still there after the request
+        IdleObservations o = new IdleHistory().answeredThenClosedWhileIdle(400, 600).observations();
+        assertEquals(List.of(1L, 400_000L, 0L, 1L, 600_000L, 0L),
+                List.of(o.reusedConnections(), o.longestAnsweredMicros(), o.closedAfterReply(), o.exactCloses(),
+                        o.exactMinMicros(), o.foundClosed()), o.toString());
+    }
+
+    @Test
+    void aWaitingReadThatGotTheCloseSoonAfterTheReplyProvesNothingEither() {
+        // 2 ms after the reply to a request sent after 2 s idle: a read that took that long may have found it queued
+        IdleObservations o = new IdleHistory().answeredThenClosedWhileIdle(2_000, 2).observations();
+        assertEquals(List.of(0L, 1L, 0L, 1L), List.of(o.reusedConnections(), o.closedAfterReply(), o.exactCloses(),
+                o.foundClosed()), o.toString());
+    }
+
+    @Test
     void aPeerThatSaysGoodbyeBeforeClosingClosedAfterTheQuietGapBeforeIt() {
         IdleObservations o = new IdleHistory().closedAfterGoodbye(1_000).closedAfterGoodbye(1_200).observations();
-        assertEquals(List.of(2L, 1_000_000L, 1_200_000L, 0L, 0L),
-                List.of(o.exactCloses(), o.exactMinMicros(), o.exactMaxMicros(), o.foundClosed(), o.staleReuses()),
-                "the goodbye's own frames are not idleness: " + o);
+        assertEquals(List.of(2L, 1_000_000L, 1_200_000L, 0L, 0L, 0L),
+                List.of(o.exactCloses(), o.exactMinMicros(), o.exactMaxMicros(), o.foundClosed(), o.staleReuses(),
+                        o.closedAfterReply()), "the goodbye's own frames are not idleness: " + o);
         assertEquals(0, o.reusedConnections(), "this JVM's reply to the goodbye is no reuse: " + o);
     }
 
     @Test
-    void aCloseRightAfterAnswerToThisJvmsRequestIsNoGoodbye() {
-        IdleObservations o = new IdleHistory().closedAfterAnswer(1_000).observations();
-        assertEquals(List.of(1L, 50L, 50L, 1L, 1_000_000L),
-                List.of(o.exactCloses(), o.exactMinMicros(), o.exactMaxMicros(), o.reusedConnections(),
-                        o.longestAnsweredMicros()), "the close came 0.05 ms after the answer: " + o);
+    void aCloseRightAfterTheAnswerToThisJvmsRequestIsNoGoodbye() {
+        // this JVM's request started the last exchange: no quiet gap before it stands for the idle time
+        IdleObservations o = new IdleHistory().closedRightAfterAnswer(1_000).observations();
+        assertEquals(List.of(0L, 1L), List.of(o.exactCloses(), o.closedAfterReply()), o.toString());
     }
 
     @Test

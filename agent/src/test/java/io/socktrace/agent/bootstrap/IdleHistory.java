@@ -50,6 +50,32 @@ public final class IdleHistory {
     }
 
     /**
+     * A connection answered once, then its request after {@code gapMillis} idle read one reply, and the next read
+     * found the peer's close (not waiting), before any other request: a PostgreSQL backend's idle-session error
+     * read by pgjdbc, or an answer and then a close.
+     */
+    public IdleHistory closedAfterReply(long gapMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += gapMillis * MS;
+        exchange(c);
+        now += MS;
+        seePeerClose(c, CloseCause.END_OF_STREAM, false);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    /** As {@link #closedAfterReply}, but the close came to a read already waiting, {@code idleMillis} after the reply. */
+    public IdleHistory answeredThenClosedWhileIdle(long gapMillis, long idleMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += gapMillis * MS;
+        exchange(c);
+        now += idleMillis * MS;
+        seePeerClose(c, CloseCause.END_OF_STREAM, true);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    /**
      * A connection answered once, then quiet for {@code idleMillis}, then the peer says goodbye before it closes
      * (HTTP/2's GOAWAY and ping: data nothing asked for, this JVM's reply, more data), all within 0.2 ms, seen by a
      * read already waiting.
@@ -70,9 +96,9 @@ public final class IdleHistory {
 
     /**
      * A connection answered once, reused after {@code idleMillis} and answered, and closed by the peer 0.05 ms
-     * after that answer ({@code Connection: close}): this JVM's request started the last exchange, not the peer.
+     * after that answer, seen by a read already waiting: this JVM's request started the last exchange, not the peer.
      */
-    public IdleHistory closedAfterAnswer(long idleMillis) {
+    public IdleHistory closedRightAfterAnswer(long idleMillis) {
         ConnectionRecord c = open();
         exchange(c);
         now += idleMillis * MS;

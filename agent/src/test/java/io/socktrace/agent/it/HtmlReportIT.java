@@ -76,6 +76,21 @@ class HtmlReportIT {
         return drawn;
     }
 
+    private static int openBars(WebElement lane) {
+        int drawn = Integer.parseInt(lane.getDomAttribute("data-open-bars"));
+        assertEquals(drawn, lane.findElements(By.cssSelector("rect.bar-open")).size(), "each open one in view is a bar");
+        return drawn;
+    }
+
+    /** Where a bar ends, in the lane's own units (its view box is as wide as the lane). */
+    private static double rightEdge(WebElement bar) {
+        return Double.parseDouble(bar.getDomAttribute("x")) + Double.parseDouble(bar.getDomAttribute("width"));
+    }
+
+    private static double laneWidth(WebElement lane) {
+        return Double.parseDouble(lane.findElement(By.cssSelector("svg")).getDomAttribute("viewBox").split(" ")[2]);
+    }
+
     private static long openOf(JsonNode cycle) {
         return cycle.get("openedAtMicros").isNull() ? cycle.get("firstSeenAtMicros").asLong()
                 : cycle.get("openedAtMicros").asLong();
@@ -123,6 +138,43 @@ class HtmlReportIT {
             int timeoutLane = laneOf(lanes, timeoutKey, false);
             JsonNode timeouts = ReportJson.endpoint(run.json(), timeoutKey, false);
             assertEquals(4, timeouts.get("cycles").size(), run.json().toString());
+
+            // the connections still open: one bar each, the same ones as the JSON report's, up to the report's time
+            int openInAll = 0;
+            for (int i = 0; i < lanes.size(); i++) {
+                JsonNode open = endpoints.get(i).get("openConnections");
+                assertEquals(open.size(), openBars(lanes.get(i)), "lane " + i);
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                open.forEach(o -> ids.add(o.get("id").asText()));
+                for (WebElement bar : lanes.get(i).findElements(By.cssSelector("rect.bar-open"))) {
+                    assertTrue(ids.remove(bar.getDomAttribute("data-id")), "lane " + i + ": " + open);
+                    assertEquals(laneWidth(lanes.get(i)), rightEdge(bar), 1.0, "drawn to the report's time");
+                }
+                openInAll += open.size();
+            }
+            JsonNode held = timeouts.get("openConnections");
+            assertEquals(1, held.size(), timeouts.toPrettyString());
+            assertEquals(run.agent().printed("port.open"), held.get(0).get("localPort").asText());
+            assertFalse(held.get(0).get("openedBeforeRecording").asBoolean());
+            assertTrue(held.get(0).get("requestInFlight").asBoolean(), held.toPrettyString());
+            assertEquals(2, openInAll, "the held connection, and its accepted side");
+            WebElement openBar = lanes.get(timeoutLane).findElement(By.cssSelector("rect.bar-open"));
+            assertEquals("bar-open c-stillOpen", openBar.getDomAttribute("class"));
+            assertTrue(openBar.getRect().getWidth() > 0);
+            new Actions(browser).moveToElement(openBar).perform();
+            String openDetail = browser.findElement(By.id("detail")).getText();
+            assertTrue(openDetail.contains("local port   " + run.agent().printed("port.open")), openDetail);
+            assertTrue(openDetail.contains("in flight    yes"), openDetail);
+            assertTrue(openDetail.contains("still open   at the report's time"), openDetail);
+            String legend = browser.findElement(By.id("legend")).getText();
+            assertTrue(legend.contains("still open") && legend.contains("opened before recording"), legend);
+            assertTrue(browser.findElement(By.tagName("header")).getText().contains("all times are UTC"));
+            browser.findElement(By.cssSelector("input.cause-filter[value=stillOpen]")).click();
+            assertEquals(0, openBars(lanes(browser).get(timeoutLane)), "filtered out");
+            assertEquals(4, bars(lanes(browser).get(timeoutLane)), "the closed ones stay");
+            browser.findElement(By.cssSelector("input.cause-filter[value=stillOpen]")).click();
+            assertEquals(1, openBars(lanes(browser).get(timeoutLane)));
+            lanes = lanes(browser); // drawn anew by the filter
 
             // hover: the connection in full, with its local port and closing frame
             WebElement bar = lanes.get(timeoutLane).findElements(By.cssSelector("rect.bar")).get(0);
@@ -178,6 +230,13 @@ class HtmlReportIT {
                 }
                 assertEquals(expected, bars(lanes.get(i)), "lane " + i + " in " + viewFrom + ".." + viewTo);
                 drawnInZoom += expected;
+                int openExpected = 0;
+                for (JsonNode o : endpoints.get(i).get("openConnections")) {
+                    if (o.get("openedAtMicros").isNull() || o.get("openedAtMicros").asLong() <= viewTo) {
+                        openExpected++;
+                    }
+                }
+                assertEquals(openExpected, openBars(lanes.get(i)), "lane " + i + " in " + viewFrom + ".." + viewTo);
             }
             int all = 0;
             for (JsonNode e : endpoints) {
@@ -235,6 +294,50 @@ class HtmlReportIT {
                     "dark background (light was " + light + ")");
             browser.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("media", "print"));
             assertEquals("none", browser.findElement(By.cssSelector(".controls")).getCssValue("display"));
+            noConsoleErrors(browser);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /**
+     * Connections still open, one opened while recording and one before it (attach): bars to the report's time,
+     * the second from the axis's start in its own colour, both in the filters; the ones not kept in full are said.
+     */
+    @Test
+    void connectionsStillOpenAreDrawnToTheReportsTime(@TempDir Path dir) throws Exception {
+        long t0 = HtmlFixtures.T0;
+        List<io.socktrace.agent.bootstrap.StillOpen> open = List.of(
+                HtmlFixtures.openedBefore(101, 45000, t0 + 500),
+                HtmlFixtures.stillOpen(102, 45001, t0 + 5_000_000, t0 + 6_000_000));
+        Path html = dir.resolve("open.html");
+        Files.writeString(html, new HtmlReport(Libraries.defaults()).render(HtmlFixtures.recording(List.of(
+                HtmlFixtures.withOpen(HtmlFixtures.endpoint(11211, 3, "main"), open, 4))), 42, "TestVM", "test"));
+        ChromeDriver browser = open(html);
+        try {
+            WebElement lane = lanes(browser).get(0);
+            assertEquals(3, bars(lane));
+            assertEquals(2, openBars(lane));
+            WebElement before = lane.findElement(By.cssSelector("rect.bar-open[data-id='101']"));
+            WebElement still = lane.findElement(By.cssSelector("rect.bar-open[data-id='102']"));
+            assertEquals("bar-open c-openedBefore", before.getDomAttribute("class"));
+            assertEquals("bar-open c-stillOpen", still.getDomAttribute("class"));
+            assertEquals(0.0, Double.parseDouble(before.getDomAttribute("x")), 0.01, "from the axis's start");
+            assertTrue(Double.parseDouble(still.getDomAttribute("x")) > 0, "from its open");
+            assertEquals(laneWidth(lane), rightEdge(before), 1.0);
+            assertEquals(laneWidth(lane), rightEdge(still), 1.0);
+            assertTrue(lane.getText().contains("2 of 2 kept still open in view, 4 more open not kept in full"),
+                    lane.getText());
+            assertTrue(browser.findElement(By.id("left-out")).getText().contains("4 more open were not kept in full"),
+                    browser.findElement(By.id("left-out")).getText());
+            new Actions(browser).click(before).perform();
+            String detail = browser.findElement(By.id("detail")).getText();
+            assertTrue(detail.contains("local port   45000"), detail);
+            assertTrue(detail.contains("opened before recording: when and by whom unknown"), detail);
+            browser.findElement(By.cssSelector("input.cause-filter[value=openedBefore]")).click();
+            lane = lanes(browser).get(0);
+            assertEquals(1, openBars(lane));
+            assertEquals("102", lane.findElement(By.cssSelector("rect.bar-open")).getDomAttribute("data-id"));
             noConsoleErrors(browser);
         } finally {
             browser.quit();

@@ -83,7 +83,50 @@ class OpenedBeforeRecordingIT {
         assertEquals("127.0.0.1:" + target.printed("localPort"), serverSide.get("peer").asText());
         assertTrue(serverSide.get("openedBeforeRecording").asBoolean(), serverSide.toPrettyString());
         assertEquals("endOfStream", serverSide.get("cause").asText());
-        assertEquals(1 + acceptedBefore, report.get("totals").get("openedBeforeRecording").asLong());
+        // at the report, two connections still open: the last reconnect, and the one held since before the attach
+        JsonNode last = client.get("openConnections");
+        assertEquals(1, client.get("open").asLong(), client.toPrettyString());
+        assertEquals(1, last.size(), client.toPrettyString());
+        assertEquals(0, client.get("openConnectionsOmitted").asLong());
+        JsonNode reopened = last.get(0);
+        assertFalse(reopened.get("openedBeforeRecording").asBoolean(), reopened.toPrettyString());
+        assertTrue(reopened.get("firstSeenAtMicros").isNull(), reopened.toPrettyString());
+        assertTrue(reopened.get("openedAtMicros").asLong() >= client.get("cycles").get(2).get("closedAtMicros").asLong(),
+                "opened after the last close: " + reopened.toPrettyString());
+        assertEquals("main", reopened.get("connectThread").asText());
+        assertEquals(apiName, reopened.get("transport").asText());
+        assertTrue(reopened.get("connectStackId").asLong() > 0, reopened.toPrettyString());
+        assertTrue(reopened.get("localPort").asInt() != Integer.parseInt(target.printed("localPort")));
+
+        JsonNode heldEndpoint = ReportJson.endpoint(report, "127.0.0.1:" + target.printed("heldPort"), false);
+        assertEquals(1, heldEndpoint.get("openedBeforeRecording").asLong(), heldEndpoint.toPrettyString());
+        assertEquals(1, heldEndpoint.get("open").asLong(), heldEndpoint.toPrettyString());
+        assertEquals(0, heldEndpoint.get("opened").asLong() + heldEndpoint.get("closed").asLong());
+        JsonNode held = heldEndpoint.get("openConnections").get(0);
+        assertTrue(held.get("openedBeforeRecording").asBoolean(), held.toPrettyString());
+        assertTrue(held.get("openedAtMicros").isNull(), "its open time is unknown: " + held.toPrettyString());
+        assertTrue(held.get("connectMicros").isNull(), held.toPrettyString());
+        assertTrue(held.get("connectThread").isNull(), held.toPrettyString());
+        assertEquals(0, held.get("connectStackId").asLong());
+        assertTrue(held.get("firstSeenAtMicros").asLong() >= report.get("startedAtMicros").asLong());
+        assertTrue(held.get("firstSeenAtMicros").asLong() <= report.get("takenAtMicros").asLong());
+        assertEquals(Integer.parseInt(target.printed("heldLocalPort")), held.get("localPort").asInt());
+        assertTrue(held.get("requestInFlight").asBoolean(), held.toPrettyString());
+        assertEquals(8, held.get("bytesWritten").asLong(), "one request line");
+        assertEquals(100, report.get("limits").get("openConnectionsPerEndpoint").asInt());
+
+        // the held connection's server side may be taken in too (its read after the attach), as open since before
+        JsonNode heldAccepted = null;
+        for (JsonNode e : report.get("endpoints")) {
+            if (e.get("endpoint").asText().equals("127.0.0.1:" + target.printed("heldPort"))
+                    && e.get("accepted").asBoolean()) {
+                heldAccepted = e;
+            }
+        }
+        long heldAcceptedBefore = heldAccepted == null ? 0 : heldAccepted.get("openedBeforeRecording").asLong();
+        assertTrue(heldAcceptedBefore <= 1, String.valueOf(heldAccepted));
+        assertEquals(1 + acceptedBefore + 1 + heldAcceptedBefore,
+                report.get("totals").get("openedBeforeRecording").asLong());
         assertTrue(report.get("agent").get("listeningSocketsKnown").asBoolean());
         assertEquals(0, report.get("agent").get("errors").asLong(), report.get("agent").toString());
     }

@@ -112,10 +112,11 @@ class ReportFormatsIT {
         for (JsonNode stack : report.get("stacks")) {
             stacksKept += stack.get("count").asLong();
         }
-        // about 20 a second for the few seconds the run lasts (each 100 ms window takes at most 2), and as many
-        // again at most for the end-of-stream stacks' own budget
-        assertTrue(stacksKept <= 2 * (2 * (report.get("takenAtMicros").asLong()
-                - report.get("startedAtMicros").asLong()) / 100_000 + 2), "captures bounded by the rate: " + stacksKept);
+        // 20 a second at most for the few seconds the run lasts (a window of 1 s takes 20), and as many again at
+        // most for the end-of-stream stacks' own budget
+        long seconds = (report.get("takenAtMicros").asLong() - report.get("startedAtMicros").asLong()) / 1_000_000;
+        assertTrue(stacksKept <= 2 * 20 * (seconds + 2), "captures bounded by the rate: " + stacksKept);
+        assertEquals(2, report.get("limits").get("endpointStackRate").asInt(), "a tenth of stackRate");
     }
 
     @ParameterizedTest

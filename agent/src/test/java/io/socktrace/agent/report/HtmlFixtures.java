@@ -8,6 +8,7 @@ import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecorderSettings;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.StillOpen;
 import io.socktrace.agent.bootstrap.Transport;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,28 @@ public final class HtmlFixtures {
                 Map.of(CloseCause.READ_TIMEOUT, (long) cycles), Map.of(), Map.of(2, (long) cycles), Map.of(),
                 Map.of(), Map.of(1, (long) cycles), new long[] {900}, new long[] {100}, new long[] {100},
                 new long[] {600}, kept, 3);
+    }
+
+    /** Open since before recording, first seen at {@code firstSeen}. */
+    public static StillOpen openedBefore(long id, int localPort, long firstSeen) {
+        return new StillOpen(id, Transport.SOCKET, false, "127.0.0.1", localPort, null, true, -1, firstSeen, -1, null,
+                0, firstSeen, 0, 10, 0, true, firstSeen, 0);
+    }
+
+    /** Opened at {@code open} by thread {@code main}, a request sent at {@code request} in flight. */
+    public static StillOpen stillOpen(long id, int localPort, long open, long request) {
+        return new StillOpen(id, Transport.SOCKET, false, "127.0.0.1", localPort, null, false, open, -1, 100, "main", 2,
+                request, 0, 10, 0, true, request, 0);
+    }
+
+    /** {@code e} with these connections still open, and {@code omitted} more counted. */
+    public static EndpointSnapshot withOpen(EndpointSnapshot e, List<StillOpen> open, long omitted) {
+        return new EndpointSnapshot(e.endpoint(), e.opened() + open.size() + omitted, e.openedBefore(), e.closed(),
+                (int) (open.size() + omitted), e.reconnects(), e.failedConnects(), e.requestInFlightCloses(),
+                e.tlsCloses(), e.openedByTransport(), e.firstMicros(), e.lastMicros(), e.closesByCause(),
+                e.failuresByReason(), e.closeStacks(), e.reconnectStacks(), e.failedConnectStacks(),
+                e.timeoutSettings(), e.lifetimes(), e.reconnectGaps(), e.closeDelays(), e.inFlightAges(), e.cycles(),
+                e.cyclesDropped(), e.closeShapes(), e.failedAttempts(), e.idle(), open, omitted);
     }
 
     public static RecordingSnapshot recording(List<EndpointSnapshot> endpoints) {

@@ -53,6 +53,9 @@ final class JdkSuite {
         if (options.runs(JmxScrapeBench.ID)) {
             new JmxScrapeBench(launcher, plan, progress).run(report);
         }
+        if (options.runs("html") || options.runs(HtmlBench.ID)) {
+            new HtmlBench(launcher, plan, progress).run(report);
+        }
         if (options.runs("micro")) {
             new MicroBench(launcher, plan, progress).run(report);
         }

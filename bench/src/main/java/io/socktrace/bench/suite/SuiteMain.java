@@ -18,11 +18,11 @@ public final class SuiteMain {
 
     static final List<String> DEFAULT_JDKS = List.of("/usr/lib/jvm/java-17-openjdk-amd64",
             "/usr/lib/jvm/temurin-25-jdk-amd64");
-    static final Set<String> SECTIONS = Set.of("throughput", "startup", "attach", "heap", "micro");
+    static final Set<String> SECTIONS = Set.of("throughput", "startup", "attach", "heap", "html", "micro");
     /** Workloads outside the throughput table, each in a section ({@code jmx-scrape} in none but the full run). */
     static final List<String> OTHER_WORKLOADS = List.of(StartupProcessBench.ID, StartupAppCdsBench.ID,
             HeldSocketsBench.ENDPOINTS,
-            HeldSocketsBench.OPEN, JmxScrapeBench.ID);
+            HeldSocketsBench.OPEN, JmxScrapeBench.ID, HtmlBench.ID);
 
     private static final String USAGE = String.join("\n",
             "usage: java -jar socktrace-bench.jar [--quick] [--jdk JAVA_HOME]... [--agent socktrace-agent.jar]",
@@ -33,7 +33,7 @@ public final class SuiteMain {
                     + String.join(", ", ThroughputBench.CASES.stream().map(ThroughputBench.Case::id).toList()),
             "other workloads: " + StartupProcessBench.ID + ", " + StartupAppCdsBench.ID + " (in startup), "
                     + HeldSocketsBench.ENDPOINTS + ", "
-                    + HeldSocketsBench.OPEN + " (in heap), " + JmxScrapeBench.ID,
+                    + HeldSocketsBench.OPEN + " (in heap), " + JmxScrapeBench.ID + ", " + HtmlBench.ID + " (in html)",
             "--quick runs every workload once, briefly; --pairs N sets the throughput rounds and the "
                     + StartupProcessBench.ID + " and " + StartupAppCdsBench.ID + " rounds",
             "");
