@@ -12,8 +12,9 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * TLS both ways an application meets it: an {@code SSLSocket} that connects itself, and one layered over a plain
  * socket that is already connected ({@code createSocket(socket, host, port, autoClose)}), each making one request
- * to a TLS server and closing through the TLS layer. Argument: a PKCS12 key store (password "changeit") holding
- * the server's key, trusted by the client.
+ * to a TLS server and closing through the TLS layer. The layered one speaks TLS 1.2, whose client reads the last
+ * handshake record (the server's Finished) before it writes its request, and the direct one TLS 1.3. Argument: a
+ * PKCS12 key store (password "changeit") holding the server's key, trusted by the client.
  */
 public final class TlsLayers {
 
@@ -35,6 +36,7 @@ public final class TlsLayers {
 
             Socket plain = Client.connect(port);
             SSLSocket layered = (SSLSocket) factory.createSocket(plain, "localhost", port, true);
+            layered.setEnabledProtocols(new String[] {"TLSv1.2"});
             System.out.println("layered=" + Client.request(layered) + " " + layered.getSession().getProtocol());
             closeLayered(layered);
             System.out.println("plainClosed=" + plain.isClosed());

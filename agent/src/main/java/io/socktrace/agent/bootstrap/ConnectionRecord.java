@@ -29,6 +29,11 @@ public final class ConnectionRecord {
     final boolean openedBeforeRecording;
     /** The connection carries TLS (an {@code SSLSocket} completed a handshake over it). */
     volatile boolean tls;
+    /**
+     * When that first handshake completed, or 0: its records are the TLS layer's own round trips, so a reply read
+     * before it answers no request and the first request after it reuses nothing.
+     */
+    long handshakeNanos;
     /** Gap since the close this connection replaced, or -1 when it was not a reconnect. Set once under the endpoint lock. */
     long reconnectGapNanos = -1;
 
@@ -132,7 +137,8 @@ public final class ConnectionRecord {
     boolean read(long now, long n) {
         if (n > 0) {
             burst(now, true);
-            if (lastWriteNanos > lastReadNanos) { // the first reply to the request in flight
+            // the first reply to the request in flight; once a TLS layer closes, its close_notify is no request
+            if (lastWriteNanos > lastReadNanos && closingInFlight == 0) {
                 long earlier = lastReplyReuseNanos;
                 if (earlier > longestAnsweredReuseNanos) {
                     longestAnsweredReuseNanos = earlier; // the peer replied again after it: that was an answer
@@ -148,6 +154,17 @@ public final class ConnectionRecord {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The first TLS handshake over this connection completed (a TLS 1.2 client's last handshake record is a read):
+     * its flights answered no request, so what they set for reuse is forgotten.
+     */
+    void handshakeCompleted(long now) {
+        handshakeNanos = now;
+        reuseIdleNanos = 0;
+        lastReplyReuseNanos = 0;
+        longestAnsweredReuseNanos = 0;
     }
 
     /** Records a half-close; returns whether it was the first of its direction. */
@@ -180,7 +197,7 @@ public final class ConnectionRecord {
             long read = lastReadNanos;
             // a new request after an answer reuses the connection; a reply within a burst the peer started (to its
             // ping, say) is no request at all
-            if (peerAddress == null && read != 0 && read >= lastWriteNanos) {
+            if (peerAddress == null && read > handshakeNanos && read >= lastWriteNanos && closingInFlight == 0) {
                 reuseIdleNanos = burstByPeer ? 0 : Math.max(0, now - read);
             }
             lastWriteNanos = now;

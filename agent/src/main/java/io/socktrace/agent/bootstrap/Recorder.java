@@ -308,9 +308,11 @@ public final class Recorder {
         Object socket = JdkInternals.connectionOf(layer);
         ConnectionRecord record = socket == null ? null : seen(socket);
         if (record != null && !record.tls) {
+            long now = Clock.nanos();
+            record.handshakeCompleted(now);
             record.tls = true;
             if (bus.wants(ConnectionEvent.Kind.TLS)) {
-                publish(ConnectionEvent.Kind.TLS, Clock.nanos(), record, StackTable.NO_STACK, 0, 0, null, false);
+                publish(ConnectionEvent.Kind.TLS, now, record, StackTable.NO_STACK, 0, 0, null, false);
             }
         }
     }

@@ -78,6 +78,19 @@ class IdleGapsTest {
     }
 
     @Test
+    void aPartingMessageBeforeTheCloseIsNoActivity() {
+        IdleObservations o = new IdleHistory().closedAfterPartingMessage(1_000).observations();
+        assertEquals(List.of(1L, 1_000_000L, 0L, 0L), List.of(o.exactCloses(), o.exactMinMicros(), o.foundClosed(),
+                o.closedAfterReply()), o.toString());
+    }
+
+    @Test
+    void theFirstRequestAfterATlsHandshakeIsNoReuse() {
+        IdleObservations o = new IdleHistory().tlsOneRequest(50).observations();
+        assertEquals(List.of(0L, 0L), List.of(o.reusedConnections(), o.longestReuseMicros()), o.toString());
+    }
+
+    @Test
     void aCloseRightAfterTheAnswerToThisJvmsRequestIsNoGoodbye() {
         // this JVM's request started the last exchange: no quiet gap before it stands for the idle time
         IdleObservations o = new IdleHistory().closedRightAfterAnswer(1_000).observations();

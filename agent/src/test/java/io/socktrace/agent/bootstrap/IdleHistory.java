@@ -95,6 +95,41 @@ public final class IdleHistory {
     }
 
     /**
+     * A connection answered once, then quiet for {@code idleMillis}, then one message nothing asked for (a
+     * database's "terminating idle session" error) and the peer's close 0.05 ms after it, seen by a read already
+     * waiting, as an asynchronous client always has one.
+     */
+    public IdleHistory closedAfterPartingMessage(long idleMillis) {
+        ConnectionRecord c = open();
+        exchange(c);
+        now += idleMillis * MS;
+        c.read(now, 90);
+        now += MS / 20;
+        seePeerClose(c, CloseCause.END_OF_STREAM, true);
+        return close(c, CloseCause.END_OF_STREAM);
+    }
+
+    /**
+     * A TLS 1.2 connection: the client's handshake writes its second flight {@code gapMillis} after the server's
+     * first (key agreement takes time, more so in a JVM just started) and ends with a read (the server's Finished);
+     * then its one request, {@code gapMillis} after the handshake, is answered and this JVM closes the TLS layer
+     * {@code gapMillis} later, which exchanges close_notify.
+     */
+    public IdleHistory tlsOneRequest(long gapMillis) {
+        ConnectionRecord c = open();
+        exchange(c); // ClientHello, ServerHello..ServerHelloDone
+        now += gapMillis * MS;
+        exchange(c); // ClientKeyExchange..Finished, the server's Finished
+        c.handshakeCompleted(now);
+        now += gapMillis * MS;
+        exchange(c);
+        now += gapMillis * MS;
+        c.layerClosing();
+        exchange(c); // close_notify both ways, as TLS 1.3 closes
+        return close(c, CloseCause.NO_ERROR);
+    }
+
+    /**
      * A connection answered once, reused after {@code idleMillis} and answered, and closed by the peer 0.05 ms
      * after that answer, seen by a read already waiting: this JVM's request started the last exchange, not the peer.
      */
