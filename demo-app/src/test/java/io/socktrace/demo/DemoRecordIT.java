@@ -48,6 +48,19 @@ class DemoRecordIT {
                 new String(err, StandardCharsets.UTF_8));
     }
 
+    /** The command line run on a pseudo-terminal, by script(1): what the terminal showed, both streams. */
+    static Cli onTerminal(Path javaHome, String... args) throws Exception {
+        StringBuilder command = new StringBuilder(javaHome.resolve("bin/java") + " -jar " + AgentRun.agentJar());
+        for (String arg : args) {
+            command.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+        }
+        Process process = new ProcessBuilder("script", "--quiet", "--return", "--command", command.toString(),
+                "/dev/null").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "command line did not finish");
+        return new Cli(process.exitValue(), new String(out, StandardCharsets.UTF_8), "");
+    }
+
     private static AgentRun demo(Path javaHome, Path dir, int seconds) throws Exception {
         return AgentRun.on(javaHome, dir).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading")
                 .command("-cp", DemoUnderAgentIT.demoJar().toString(), MAIN, "--seconds", Integer.toString(seconds))
@@ -68,6 +81,7 @@ class DemoRecordIT {
                     file.toString(), "cycles=4");
             assertEquals(0, byPid.exit(), byPid.err());
             assertEquals("socktrace: report written to " + file.toAbsolutePath() + "\n", byPid.out());
+            assertEquals("", byPid.err(), "no progress line off a terminal");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
             JsonNode report = ReportJson.parse(Files.readString(file));
             assertEquals(Long.parseLong(pid), report.get("process").get("pid").asLong());
@@ -80,10 +94,18 @@ class DemoRecordIT {
             assertTrue(cli(javaHome, "status", pid).out().startsWith("loaded: yes\nrecording: no (detached at "),
                     "record detaches what it attached");
 
-            Cli byMainClass = cli(javaHome, "record", "App", "--duration", "2s", "--format", "json");
-            assertEquals(0, byMainClass.exit(), byMainClass.err());
-            JsonNode second = ReportJson.parse(byMainClass.out());
-            assertEquals(Long.parseLong(pid), second.get("process").get("pid").asLong());
+            // on a terminal (script(1) gives the command line one): the progress line, counting down, then cleared
+            Path second = dir.resolve("by-main-class.json");
+            Cli onTerminal = onTerminal(javaHome, "record", "App", "--duration", "2s", "--format", "json",
+                    "--output", second.toString());
+            assertEquals(0, onTerminal.exit(), onTerminal.out());
+            String progress = "\rsocktrace: recording JVM " + pid + ", %d s left (Ctrl-C ends it now) ";
+            assertTrue(onTerminal.out().startsWith(String.format(progress, 2)), onTerminal.out());
+            assertTrue(onTerminal.out().contains(String.format(progress, 1)), onTerminal.out());
+            assertTrue(onTerminal.out().endsWith("\r" + " ".repeat(72) + "\r"
+                    + "socktrace: report written to " + second.toAbsolutePath() + "\r\n"), onTerminal.out());
+            assertEquals(Long.parseLong(pid),
+                    ReportJson.parse(Files.readString(second)).get("process").get("pid").asLong());
             assertTrue(demo.process().isAlive(), "the demo carries on");
         } finally {
             demo.process().destroy();

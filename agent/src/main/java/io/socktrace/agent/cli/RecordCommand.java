@@ -123,7 +123,7 @@ final class RecordCommand {
     /** Sleeps the duration, with a progress line on a terminal (standard error, so the report stays clean). */
     private void waitFor(long nanos) throws InterruptedException {
         long end = System.nanoTime() + nanos;
-        boolean terminal = System.console() != null && progress != null;
+        boolean terminal = progress != null && onTerminal();
         for (long left; (left = end - System.nanoTime()) > 0; ) {
             if (terminal) {
                 progress.printf("\rsocktrace: recording JVM %d, %d s left (Ctrl-C ends it now) ", pid,
@@ -135,6 +135,24 @@ final class RecordCommand {
         if (terminal) {
             progress.print("\r" + " ".repeat(72) + "\r");
             progress.flush();
+        }
+    }
+
+    /**
+     * Whether this JVM's console is a terminal. Since JDK 22 {@code System.console()} is there also when the streams
+     * are redirected, and {@code Console.isTerminal()} (JDK 22) tells; before, a console is a terminal.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException beforeJdk22) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 

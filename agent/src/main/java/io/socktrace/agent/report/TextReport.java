@@ -12,6 +12,7 @@ import io.socktrace.agent.bootstrap.Cycle;
 import io.socktrace.agent.bootstrap.EndpointSnapshot;
 import io.socktrace.agent.bootstrap.RecordingSnapshot;
 import io.socktrace.agent.bootstrap.StackTable.StackTrace;
+import io.socktrace.agent.bootstrap.StillOpen;
 import io.socktrace.agent.bootstrap.Transport;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,6 +29,8 @@ public final class TextReport {
 
     /** Frames printed per stack in the stacks section; the rest are summarised. */
     static final int FRAMES_SHOWN = 16;
+    /** Connections still open listed per endpoint; the JSON report has more, and every one is counted. */
+    static final int OPEN_SHOWN = 10;
     /** Prose lines (the verdict) are wrapped to this width. */
     static final int WIDTH = 120;
 
@@ -145,6 +148,52 @@ public final class TextReport {
             for (Cycle c : cycles) {
                 cycle(out, c);
             }
+        }
+        stillOpen(out, e);
+    }
+
+    /** The connections open when the report was taken, longest open first, as far as the snapshot kept them. */
+    private void stillOpen(StringBuilder out, EndpointSnapshot e) {
+        List<StillOpen> open = e.openConnections();
+        if (open.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(open.size(), OPEN_SHOWN);
+        long more = open.size() - shown + e.openConnectionsOmitted();
+        out.append("  still open   ").append(e.endpoint().accepted() ? "client" : "local port")
+                .append(", then wall-clock times");
+        if (more > 0) {
+            out.append(" (").append(more).append(" more not listed")
+                    .append(open.size() > shown ? "; the JSON report lists " + open.size() : "").append(')');
+        }
+        out.append('\n');
+        for (StillOpen o : open.subList(0, shown)) {
+            out.append("    ").append(o.peer() != null ? "from " + o.peer() : ":" + o.localPort())
+                    .append(o.tls() ? "  TLS" : "");
+            if (o.openedBeforeRecording()) {
+                out.append("  open before recording, first seen ").append(time(o.firstSeenMicros()));
+            } else {
+                out.append("  open ").append(time(o.openedMicros()));
+                if (o.peer() == null) {
+                    out.append(" (connect ").append(Durations.format(o.connectMicros())).append(')');
+                }
+                if (o.connectThread() != null) {
+                    out.append(" by \"").append(o.connectThread()).append('"');
+                }
+            }
+            if (o.lastWriteMicros() != 0) {
+                out.append("  last write ").append(time(o.lastWriteMicros()));
+            }
+            if (o.lastReadMicros() != 0) {
+                out.append("  last read ").append(time(o.lastReadMicros()));
+            }
+            if (o.requestInFlight()) {
+                out.append("  request in flight since ").append(time(o.requestMicros()));
+            }
+            if (o.endOfStreamMicros() != 0) {
+                out.append("  EOF ").append(time(o.endOfStreamMicros())).append(" (the peer closed; open here since)");
+            }
+            out.append('\n');
         }
     }
 

@@ -194,6 +194,27 @@ class TextReportTest {
     }
 
     @Test
+    void connectionsStillOpenAreListedTenPerEndpointAndTheRestCounted() {
+        List<io.socktrace.agent.bootstrap.StillOpen> open = new java.util.ArrayList<>();
+        open.add(HtmlFixtures.openedBefore(1, 40001, T0));
+        for (int i = 2; i <= 12; i++) {
+            open.add(HtmlFixtures.stillOpen(i, 40000 + i, T0 + i * 1_000L, T0 + i * 1_000L + 500));
+        }
+        EndpointSnapshot e = HtmlFixtures.withOpen(endpoint(new Endpoint("127.0.0.1", 6379, null), 0, 0, 0, 0, 0, 0,
+                Transport.SOCKET, causes(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), new long[0],
+                new long[0], new long[0], new long[0]), open, 3);
+        String block = block(render(e), "127.0.0.1:6379   ");
+        assertTrue(block.contains("\n  still open   local port, then wall-clock times (5 more not listed; the JSON report"
+                + " lists 12)\n"
+                + "    :40001  open before recording, first seen 12:00:00.000000  last write 12:00:00.000000"
+                + "  request in flight since 12:00:00.000000\n"
+                + "    :40002  open 12:00:00.002000 (connect 0.1 ms) by \"main\"  last write 12:00:00.002500"
+                + "  request in flight since 12:00:00.002500\n"), block);
+        assertTrue(block.endsWith("    :40010  open 12:00:00.010000 (connect 0.1 ms) by \"main\"  last write 12:00:00.010500"
+                + "  request in flight since 12:00:00.010500\n"), block);
+    }
+
+    @Test
     void idleTimeoutStaleReuseAndWhatToChangeHaveALineEach() {
         IdleObservations idle = new IdleHistory().reused(100, 300).reused(300)
                 .stale(900, CloseCause.END_OF_STREAM, 2).stale(950, CloseCause.RESET, 2).observations();
