@@ -142,6 +142,34 @@ class DemoRecordIT {
         }
     }
 
+    /** A target that exits during the recording (a batch job) leaves its exit report in the output file. */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aTargetThatExitsDuringTheRecordingLeavesItsExitReport(Path javaHome, @TempDir Path dir) throws Exception {
+        AgentRun demo = demo(javaHome, dir, 8);
+        try {
+            DemoUnderAgentIT.awaitOutput(demo, "connected to", java.time.Duration.ofSeconds(20));
+            String pid = Long.toString(demo.process().pid());
+            String endpoint = serverEndpoint(demo.stdout());
+            Path file = dir.resolve("exited.json");
+            long started = System.nanoTime();
+            Cli record = cli(javaHome, "record", pid, "--duration", "80s", "--format", "json", "--output",
+                    file.toString());
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60), "record waited out its duration");
+            assertEquals(0, record.exit(), record.err());
+            assertEquals("socktrace: JVM " + pid + " exited during the recording; it wrote its exit report to "
+                    + file.toAbsolutePath() + "\n", record.out());
+            JsonNode report = ReportJson.parse(Files.readString(file));
+            assertEquals("exit", report.get("trigger").asText());
+            assertEquals(Long.parseLong(pid), report.get("process").get("pid").asLong());
+            assertTrue(ReportJson.endpoint(report, endpoint, false).get("reconnects").asLong() >= 1,
+                    report.toPrettyString());
+        } finally {
+            demo.process().destroy();
+            demo.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("javaHomes")
     void aTargetThatIsNotThereOrIsAmbiguousIsOneLine(Path javaHome, @TempDir Path dir) throws Exception {

@@ -13,8 +13,8 @@ import java.net.InetSocketAddress;
  * {@code SocketImpl}, a wrapping impl to its delegate, a layered {@code SSLSocket} to the socket under it, a
  * channel's socket adaptor to its channel, an accepted impl to its peer address, a connected impl to its local
  * address. The agent opens the packages concerned to this (bootstrap) module when it installs; the handles are
- * resolved on first use (never at start-up, which would load the socket classes early), and if that fails every
- * lookup answers {@code null} and the connection is simply not resolved.
+ * resolved then in a running JVM, on first use at start-up (earlier would load the socket classes early), and if
+ * that fails every lookup answers {@code null} and the connection is simply not resolved.
  */
 public final class JdkInternals {
 
@@ -22,6 +22,11 @@ public final class JdkInternals {
     private static volatile boolean unavailable;
 
     private JdkInternals() {
+    }
+
+    /** Resolves the handles now, once the packages are open: for a recording that starts in a running JVM. */
+    public static void resolve() {
+        handles();
     }
 
     /** The handles, resolved once; {@code null} if they cannot be (and then never tried again). */

@@ -5,7 +5,9 @@ import io.socktrace.agent.config.ConfigException;
 import io.socktrace.agent.report.ReportFiles;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ final class RecordCommand {
     private final Path output;
     private final String options;
     private final PrintStream progress;
+    private Instant startedAt = Instant.now();
 
     private RecordCommand(long pid, long durationNanos, String format, Path output, String options,
                           PrintStream progress) {
@@ -85,10 +88,11 @@ final class RecordCommand {
 
     /** Runs it: returns what to print at the end (the report, or where it was written). */
     String run(Attacher attacher) throws CliException {
+        startedAt = Instant.now();
         String state = attacher.state(pid);
         boolean ours = state == null || !state.startsWith("recording");
         if (ours) {
-            attacher.command(pid, "start", "text", options);
+            attacher.command(pid, "start", "text", withExitReport(options));
         } else if (!options.isEmpty()) {
             throw new CliException("socktrace already records in JVM " + pid + " (" + state + "); its options stay "
                     + "as they are: record without options, or detach it first");
@@ -120,11 +124,30 @@ final class RecordCommand {
         return finish(attacher, ours);
     }
 
-    /** Sleeps the duration, with a progress line on a terminal (standard error, so the report stays clean). */
+    /**
+     * The recording's options, with its exit report sent to the output file: a target that exits during the recording
+     * (a batch job, say) still leaves its report where it was asked for. Not when the options say where reports go,
+     * nor for a path the option syntax cannot carry.
+     */
+    private String withExitReport(String options) {
+        if (output == null || options.contains("report=") || options.contains("format=")) {
+            return options;
+        }
+        String path = output.toAbsolutePath().toString();
+        if (path.contains(",") || path.contains("=")) {
+            return options;
+        }
+        return (options.isEmpty() ? "" : options + ",") + "report=" + path + ",format=" + format;
+    }
+
+    /**
+     * Sleeps the duration, with a progress line on a terminal (standard error, so the report stays clean); ends
+     * early if the target exits.
+     */
     private void waitFor(long nanos) throws InterruptedException {
         long end = System.nanoTime() + nanos;
         boolean terminal = progress != null && onTerminal();
-        for (long left; (left = end - System.nanoTime()) > 0; ) {
+        for (long left; (left = end - System.nanoTime()) > 0 && targetAlive(); ) {
             if (terminal) {
                 progress.printf("\rsocktrace: recording JVM %d, %d s left (Ctrl-C ends it now) ", pid,
                         TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
@@ -135,6 +158,15 @@ final class RecordCommand {
         if (terminal) {
             progress.print("\r" + " ".repeat(72) + "\r");
             progress.flush();
+        }
+    }
+
+    /** A report that failed must not leave the target recording: that was not what it was asked for. */
+    private void detachQuietly(Attacher attacher) {
+        try {
+            attacher.command(pid, "detach", "text", "");
+        } catch (CliException alsoFailed) {
+            // the report's failure is the one to tell
         }
     }
 
@@ -156,14 +188,38 @@ final class RecordCommand {
         }
     }
 
+    private boolean writtenSinceStart(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isAfter(startedAt.minusSeconds(1));
+        } catch (IOException notThere) {
+            return false;
+        }
+    }
+
+    private boolean targetAlive() {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     private String finish(Attacher attacher, boolean ours) throws CliException {
         String report;
         try {
             report = attacher.command(pid, "report", format, "");
-        } finally {
             if (ours) {
                 attacher.command(pid, "detach", "text", "");
             }
+        } catch (CliException failed) {
+            if (targetAlive()) {
+                if (ours) {
+                    detachQuietly(attacher);
+                }
+                throw failed;
+            }
+            if (ours && !withExitReport(options).equals(options) && writtenSinceStart(output)) {
+                return "socktrace: JVM " + pid + " exited during the recording; it wrote its exit report to "
+                        + output.toAbsolutePath() + "\n";
+            }
+            throw new CliException("JVM " + pid + " exited during the recording; its exit report went where its "
+                    + "options send reports (standard error unless report= says otherwise)");
         }
         if (output == null) {
             return report;

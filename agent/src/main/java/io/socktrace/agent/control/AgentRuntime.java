@@ -88,7 +88,7 @@ public final class AgentRuntime {
             runtime.closeTrace();
             return null;
         }
-        runtime.installer.install(instrumentation, cache);
+        runtime.installer.install(instrumentation, cache, !atStartUp);
         current = runtime;
         installHooksOnce(config);
         registerMBeanInBackground(runtime);

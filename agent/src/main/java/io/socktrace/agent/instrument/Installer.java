@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.socktrace.agent.bootstrap.AgentHealth;
 import io.socktrace.agent.bootstrap.Faults;
+import io.socktrace.agent.bootstrap.JdkInternals;
 import io.socktrace.agent.bootstrap.SocketEvents;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -77,8 +78,13 @@ public final class Installer {
      *
      * @param cache the woven JDK classes of earlier runs (maybe one not in use)
      */
-    public void install(Instrumentation instrumentation, WovenClassCache cache) {
+    public void install(Instrumentation instrumentation, WovenClassCache cache, boolean inRunningJvm) {
         openJdkInternals(instrumentation);
+        if (inRunningJvm) {
+            // the socket classes are loaded already: resolve the JDK's fields here, before the advice is in, rather
+            // than in the first application thread to touch a connection open since before recording (~15 ms)
+            JdkInternals.resolve();
+        }
         Set<String> internalNames = new HashSet<>();
         List<String> libraryNames = new ArrayList<>();
         for (TypeInstrumentation type : INSTRUMENTATIONS) {
