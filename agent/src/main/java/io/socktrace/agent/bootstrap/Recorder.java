@@ -274,6 +274,11 @@ public final class Recorder {
      * table is or was full (which costs a socket that stays untracked one read, no allocation).
      */
     private ConnectionRecord seen(Object socket) {
+        return seen(socket, 0);
+    }
+
+    /** The same, for I/O that started at {@code startNanos} (if positive): a connection taken in was in use then. */
+    private ConnectionRecord seen(Object socket, long startNanos) {
         ConnectionRecord record = connections.get(socket);
         if (record != null || overflowed || connections.full()) {
             return record;
@@ -282,16 +287,16 @@ public final class Recorder {
         if (open == null) {
             open = NettyChannels.openConnection(socket, descriptorsAtStart);
         }
-        return open == null ? null : takeIn(socket, open);
+        return open == null ? null : takeIn(socket, open, startNanos > 0 ? startNanos : Clock.nanos());
     }
 
-    private ConnectionRecord takeIn(Object socket, OpenConnection open) {
+    private ConnectionRecord takeIn(Object socket, OpenConnection open, long seenNanos) {
         InetSocketAddress listener = listening.listenerOf(open.localAddress, open.localPort);
         Endpoint endpoint = listener != null ? endpoints.endpoint(listener, true)
                 : endpoints.endpoint(open.remote, false);
         ConnectionRecord fresh = ConnectionRecord.openedBefore(connectionIds.incrementAndGet(), open.transport,
                 endpoint, listener != null ? open.remote : null, endpoints.address(open.localAddress), open.localPort,
-                Clock.nanos());
+                seenNanos);
         ConnectionRecord record = connections.addIfAbsent(socket, fresh);
         if (record == fresh) {
             endpoints.opening(endpoint).seenOpen(record);
@@ -345,7 +350,7 @@ public final class Recorder {
      * that whatever it returns is what just came; -1 if unknown).
      */
     void read(Object socket, long startNanos, long n) {
-        ConnectionRecord record = seen(socket);
+        ConnectionRecord record = seen(socket, startNanos);
         if (record == null) {
             return;
         }
@@ -448,7 +453,7 @@ public final class Recorder {
 
     /** The I/O hot path: one table lookup and two field stores. */
     void written(Object socket, long startNanos, long n) {
-        ConnectionRecord record = seen(socket);
+        ConnectionRecord record = seen(socket, startNanos);
         if (record != null) {
             record.written(startNanos, n);
         }

@@ -110,6 +110,8 @@ class OpenedBeforeRecordingIT {
         assertEquals(0, held.get("connectStackId").asLong());
         assertTrue(held.get("firstSeenAtMicros").asLong() >= report.get("startedAtMicros").asLong());
         assertTrue(held.get("firstSeenAtMicros").asLong() <= report.get("takenAtMicros").asLong());
+        assertTrue(held.get("firstSeenAtMicros").asLong() <= held.get("lastWriteAtMicros").asLong(),
+                "first seen when the write that showed it started: " + held.toPrettyString());
         assertEquals(Integer.parseInt(target.printed("heldLocalPort")), held.get("localPort").asInt());
         assertTrue(held.get("requestInFlight").asBoolean(), held.toPrettyString());
         assertEquals(8, held.get("bytesWritten").asLong(), "one request line");
