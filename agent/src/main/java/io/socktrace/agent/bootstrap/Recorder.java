@@ -49,10 +49,12 @@ public final class Recorder {
 
     /** A recording that starts with the JVM, before any connection can be open. */
     public Recorder(RecorderSettings settings) {
-        this(settings, ListeningSockets.atStartUp(), DescriptorsAtStart.none());
+        this(settings, ListeningSockets.atStartUp(), DescriptorsAtStart.none(), false);
     }
 
-    private Recorder(RecorderSettings settings, ListeningSockets listening, DescriptorsAtStart descriptorsAtStart) {
+    private Recorder(RecorderSettings settings, ListeningSockets listening, DescriptorsAtStart descriptorsAtStart,
+                     boolean lingerMaybeSet) {
+        this.lingerMaybeSet = lingerMaybeSet;
         this.settings = settings;
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
@@ -78,7 +80,7 @@ public final class Recorder {
                     + "native connections open before recording are not taken in", unreadable);
             sockets = null;
         }
-        return new Recorder(settings, ListeningSockets.of(sockets), DescriptorsAtStart.of(sockets));
+        return new Recorder(settings, ListeningSockets.of(sockets), DescriptorsAtStart.of(sockets), true);
     }
 
     public RecorderSettings settings() {
@@ -131,6 +133,20 @@ public final class Recorder {
     /** This stack, within {@code endpoint}'s share of the stack budget and the recording's. */
     private int capture(Endpoint endpoint) {
         return stacks.capture(endpoints.aggregate(endpoint).stackBudget);
+    }
+
+    /**
+     * Whether a JDK connection may have {@code SO_LINGER} set, so that its close must ask it ({@link Linger}, a
+     * {@code getsockopt} per close): once one was set since the JVM started; always in a running JVM, where it may
+     * have been set before the recording.
+     */
+    private volatile boolean lingerMaybeSet;
+
+    /** {@code SO_LINGER} was set on a JDK connection: from now on every close asks whether it is abortive. */
+    void lingerSet() {
+        if (!lingerMaybeSet) {
+            lingerMaybeSet = true;
+        }
     }
 
     /** A connect made by this JVM succeeded. */
@@ -510,7 +526,7 @@ public final class Recorder {
         }
         long now = Clock.nanos();
         int stackId = capture(record.endpoint);
-        record.resetSent = Linger.zero(socket);
+        record.resetSent = lingerMaybeSet && Linger.zero(socket);
         fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();
     }

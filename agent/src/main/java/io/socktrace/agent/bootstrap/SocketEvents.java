@@ -302,6 +302,22 @@ public final class SocketEvents {
         }
     }
 
+    /** A socket option was set on a JDK connection ({@code setOption(SocketOption, value)}). */
+    public static void optionSet(Object option, Throwable thrown) {
+        Recorder r = recorder;
+        if (r != null && thrown == null && option == java.net.StandardSocketOptions.SO_LINGER) {
+            r.lingerSet();
+        }
+    }
+
+    /** The same through {@code SocketImpl.setOption(int, Object)}, where {@code Socket.setSoLinger} ends. */
+    public static void optionSet(int option, Throwable thrown) {
+        Recorder r = recorder;
+        if (r != null && thrown == null && option == java.net.SocketOptions.SO_LINGER) {
+            r.lingerSet();
+        }
+    }
+
     /** An asynchronous channel starts connecting (the connect may complete before this returns). */
     public static void asyncConnectStart(Object channel, SocketAddress remote) {
         Recorder r = recorder;

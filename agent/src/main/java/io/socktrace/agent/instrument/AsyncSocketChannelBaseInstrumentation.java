@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.socktrace.agent.bootstrap.SocketEvents;
+import java.net.SocketOption;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -23,7 +24,9 @@ final class AsyncSocketChannelBaseInstrumentation implements TypeInstrumentation
     public AgentBuilder.Transformer.ForAdvice advise(AgentBuilder.Transformer.ForAdvice transformer) {
         return transformer.advice(named("enableReading").and(takesArguments(boolean.class)), ReadKilled.class.getName())
                 .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
-                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName())
+                .advice(named("setOption").and(takesArguments(SocketOption.class, Object.class)),
+                        SocketOptionAdvice.Named.class.getName());
     }
 
     static final class ReadKilled {

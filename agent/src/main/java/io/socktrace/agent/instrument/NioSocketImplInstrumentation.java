@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.socktrace.agent.bootstrap.SocketEvents;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -34,7 +35,11 @@ final class NioSocketImplInstrumentation implements TypeInstrumentation {
                         Write.class.getName())
                 .advice(named("close").and(takesArguments(0)), ConnectionAdvice.Close.class.getName())
                 .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
-                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName())
+                .advice(named("setOption").and(takesArguments(SocketOption.class, Object.class)),
+                        SocketOptionAdvice.Named.class.getName())
+                .advice(named("setOption").and(takesArguments(int.class, Object.class)),
+                        SocketOptionAdvice.Numbered.class.getName());
     }
 
     /**

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.socktrace.agent.bootstrap.SocketEvents;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -47,7 +48,9 @@ final class SocketChannelImplInstrumentation implements TypeInstrumentation {
                 .advice(named("implCloseSelectableChannel").and(takesArguments(0)),
                 ConnectionAdvice.Close.class.getName())
                 .advice(named("shutdownOutput").and(takesArguments(0)), HalfCloseAdvice.ShutdownOutput.class.getName())
-                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName());
+                .advice(named("shutdownInput").and(takesArguments(0)), HalfCloseAdvice.ShutdownInput.class.getName())
+                .advice(named("setOption").and(takesArguments(SocketOption.class, Object.class)),
+                        SocketOptionAdvice.Named.class.getName());
     }
 
     /** {@code connect(SocketAddress)}: true when connected, false when pending (non-blocking). */

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -90,10 +92,13 @@ class CloseShapesRecorderTest {
     @Test
     void leaksBeyondThoseKeptInFullAreCounted() {
         Recorder r = recorder(0);
+        List<Object> held = new ArrayList<>(); // the table holds sockets weakly: a collected one is no leak
         for (int i = 0; i < CloseShapes.LEAKS_KEPT + 4; i++) {
-            r.read(connect(r, 40000 + i), -1);
+            held.add(connect(r, 40000 + i));
+            r.read(held.get(i), -1);
         }
         CloseShapes shapes = only(r).closeShapes();
+        Reference.reachabilityFence(held);
         assertEquals(CloseShapes.LEAKS_KEPT + 4, shapes.closeWaits());
         assertEquals(CloseShapes.LEAKS_KEPT, shapes.closeWaitLeaks().size());
         assertEquals(40000, shapes.closeWaitLeaks().get(0).localPort(), "oldest end of stream first");
