@@ -130,7 +130,7 @@ final class RecordCommand {
      * nor for a path the option syntax cannot carry.
      */
     private String withExitReport(String options) {
-        if (output == null || options.contains("report=") || options.contains("format=")) {
+        if (output == null || (',' + options).contains(",report=") || (',' + options).contains(",format=")) {
             return options;
         }
         String path = output.toAbsolutePath().toString();

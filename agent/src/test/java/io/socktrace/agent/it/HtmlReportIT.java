@@ -1,5 +1,12 @@
 package io.socktrace.agent.it;
 
+import static io.socktrace.agent.testing.ReportPage.bars;
+import static io.socktrace.agent.testing.ReportPage.laneOf;
+import static io.socktrace.agent.testing.ReportPage.lanes;
+import static io.socktrace.agent.testing.ReportPage.noConsoleErrors;
+import static io.socktrace.agent.testing.ReportPage.open;
+import static io.socktrace.agent.testing.ReportPage.openBars;
+import static io.socktrace.agent.testing.ReportPage.screenshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,28 +18,21 @@ import io.socktrace.agent.analysis.Libraries;
 import io.socktrace.agent.report.HtmlFixtures;
 import io.socktrace.agent.report.HtmlReport;
 import io.socktrace.agent.testing.AgentRun;
-import io.socktrace.agent.testing.Browser;
 import io.socktrace.agent.testing.JavaHomes;
 import io.socktrace.agent.testing.ReportJson;
 import io.socktrace.scenario.HtmlTimeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -59,29 +59,6 @@ class HtmlReportIT {
         return new Run(run, ReportJson.parse(Files.readString(json)), html);
     }
 
-    private static ChromeDriver open(Path html) {
-        ChromeDriver browser = Browser.start();
-        browser.get(html.toUri().toString());
-        assertEquals("true", browser.findElement(By.id("report")).getDomAttribute("data-ready"), "the page's script ran");
-        return browser;
-    }
-
-    private static List<WebElement> lanes(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector("section.lane"));
-    }
-
-    private static int bars(WebElement lane) {
-        int drawn = Integer.parseInt(lane.getDomAttribute("data-bars"));
-        assertEquals(drawn, lane.findElements(By.cssSelector("rect.bar")).size(), "each connection in view is a bar");
-        return drawn;
-    }
-
-    private static int openBars(WebElement lane) {
-        int drawn = Integer.parseInt(lane.getDomAttribute("data-open-bars"));
-        assertEquals(drawn, lane.findElements(By.cssSelector("rect.bar-open")).size(), "each open one in view is a bar");
-        return drawn;
-    }
-
     /** Where a bar ends, in the lane's own units (its view box is as wide as the lane). */
     private static double rightEdge(WebElement bar) {
         return Double.parseDouble(bar.getDomAttribute("x")) + Double.parseDouble(bar.getDomAttribute("width"));
@@ -94,29 +71,6 @@ class HtmlReportIT {
     private static long openOf(JsonNode cycle) {
         return cycle.get("openedAtMicros").isNull() ? cycle.get("firstSeenAtMicros").asLong()
                 : cycle.get("openedAtMicros").asLong();
-    }
-
-    private static void noConsoleErrors(ChromeDriver browser) {
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).collect(Collectors.toList());
-        assertTrue(errors.isEmpty(), "console: " + errors);
-    }
-
-    private static void screenshot(ChromeDriver browser, Path javaHome, String name) throws Exception {
-        Path folder = Path.of("target", "html-report");
-        Files.createDirectories(folder);
-        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, folder.resolve(name + "-" + javaHome.getFileName() + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static int laneOf(List<WebElement> lanes, String endpoint, boolean accepted) {
-        for (int i = 0; i < lanes.size(); i++) {
-            if (lanes.get(i).getDomAttribute("data-endpoint").equals(endpoint)
-                    && lanes.get(i).getDomAttribute("data-accepted").equals(String.valueOf(accepted))) {
-                return i;
-            }
-        }
-        throw new AssertionError("no lane for " + endpoint);
     }
 
     @ParameterizedTest
