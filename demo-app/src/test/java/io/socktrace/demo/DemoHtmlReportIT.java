@@ -1,11 +1,13 @@
 package io.socktrace.demo;
 
 import static io.socktrace.agent.testing.ReportPage.bars;
+import static io.socktrace.agent.testing.ReportPage.drag;
 import static io.socktrace.agent.testing.ReportPage.laneOf;
 import static io.socktrace.agent.testing.ReportPage.lanes;
 import static io.socktrace.agent.testing.ReportPage.noConsoleErrors;
 import static io.socktrace.agent.testing.ReportPage.open;
 import static io.socktrace.agent.testing.ReportPage.screenshot;
+import static io.socktrace.agent.testing.ReportPage.timelineWidth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +98,7 @@ class DemoHtmlReportIT {
                 JsonNode timedOut = null;
                 WebElement bar = null;
                 for (WebElement candidate : lanes.get(clientLane).findElements(By.cssSelector("rect.bar"))) {
-                    JsonNode cycle = cycle(client, candidate.getDomAttribute("data-id"));
+                    JsonNode cycle = ReportJson.cycle(client, candidate.getDomAttribute("data-id"));
                     if (cycle != null && cycle.get("cause").asText().equals("readTimeout")) {
                         timedOut = cycle;
                         bar = candidate;
@@ -128,10 +130,9 @@ class DemoHtmlReportIT {
                 // zoom into the right tenth of the client lane: fewer connections in view, then back out
                 WebElement root = browser.findElement(By.id("report"));
                 String from = root.getDomAttribute("data-view-from");
-                WebElement svg = lanes(browser).get(clientLane).findElement(By.cssSelector("svg"));
-                int width = svg.getRect().getWidth();
-                new Actions(browser).moveToElement(svg, width / 2 - width / 10, 0).clickAndHold()
-                        .moveByOffset(width / 10 - 2, 0).release().perform();
+                WebElement zoomed = lanes(browser).get(clientLane);
+                int width = timelineWidth(zoomed);
+                drag(browser, zoomed, width / 2 - width / 10, width / 10 - 2);
                 assertNotEquals(from, root.getDomAttribute("data-view-from"), "zoomed in");
                 int inZoom = 0;
                 for (WebElement lane : lanes(browser)) {
@@ -165,15 +166,6 @@ class DemoHtmlReportIT {
         JsonNode expected = report.get("totals");
         return totals.get("closed").equals(expected.get("closed")) && totals.get("opened").equals(expected.get("opened"))
                 && totals.get("accepted").equals(expected.get("accepted"));
-    }
-
-    private static JsonNode cycle(JsonNode endpoint, String id) {
-        for (JsonNode c : endpoint.get("cycles")) {
-            if (c.get("id").asText().equals(id)) {
-                return c;
-            }
-        }
-        return null;
     }
 
     private static String serverEndpoint(String stdout) {

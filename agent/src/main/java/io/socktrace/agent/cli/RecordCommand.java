@@ -31,7 +31,7 @@ final class RecordCommand {
     private final Path output;
     private final String options;
     private final PrintStream progress;
-    private Instant startedAt = Instant.now();
+    private Instant startedAt; // set when run starts: an exit report written since then is this recording's
 
     private RecordCommand(long pid, long durationNanos, String format, Path output, String options,
                           PrintStream progress) {

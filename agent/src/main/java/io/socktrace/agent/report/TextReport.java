@@ -168,25 +168,12 @@ public final class TextReport {
         }
         out.append('\n');
         for (StillOpen o : open.subList(0, shown)) {
-            out.append("    ").append(o.peer() != null ? "from " + o.peer() : ":" + o.localPort())
-                    .append(o.tls() ? "  TLS" : "");
-            if (o.openedBeforeRecording()) {
-                out.append("  open before recording, first seen ").append(time(o.firstSeenMicros()));
-            } else {
-                out.append("  open ").append(time(o.openedMicros()));
-                if (o.peer() == null) {
-                    out.append(" (connect ").append(Durations.format(o.connectMicros())).append(')');
-                }
-                if (o.connectThread() != null) {
-                    out.append(" by \"").append(o.connectThread()).append('"');
-                }
+            opened(out, o.peer(), o.localPort(), o.tls(), o.openedBeforeRecording(),
+                    o.openedBeforeRecording() ? o.firstSeenMicros() : o.openedMicros(), o.connectMicros());
+            if (!o.openedBeforeRecording() && o.connectThread() != null) {
+                out.append(" by \"").append(o.connectThread()).append('"');
             }
-            if (o.lastWriteMicros() != 0) {
-                out.append("  last write ").append(time(o.lastWriteMicros()));
-            }
-            if (o.lastReadMicros() != 0) {
-                out.append("  last read ").append(time(o.lastReadMicros()));
-            }
+            lastIo(out, o.lastWriteMicros(), o.lastReadMicros());
             if (o.requestInFlight()) {
                 out.append("  request in flight since ").append(time(o.requestMicros()));
             }
@@ -263,23 +250,36 @@ public final class TextReport {
         }
     }
 
+    /**
+     * The start of a connection's line, the same for a closed cycle and one still open: who, TLS, when it opened (or
+     * was first seen, if open since before recording) and how long its connect took.
+     */
+    private void opened(StringBuilder out, String peer, int localPort, boolean tls, boolean openedBeforeRecording,
+                        long openedMicros, long connectMicros) {
+        out.append("    ").append(peer != null ? "from " + peer : ":" + localPort).append(tls ? "  TLS" : "");
+        if (openedBeforeRecording) {
+            out.append("  open before recording, first seen ").append(time(openedMicros));
+            return;
+        }
+        out.append("  open ").append(time(openedMicros));
+        if (peer == null) {
+            out.append(" (connect ").append(Durations.format(connectMicros)).append(')');
+        }
+    }
+
+    private void lastIo(StringBuilder out, long lastWriteMicros, long lastReadMicros) {
+        if (lastWriteMicros != 0) {
+            out.append("  last write ").append(time(lastWriteMicros));
+        }
+        if (lastReadMicros != 0) {
+            out.append("  last read ").append(time(lastReadMicros));
+        }
+    }
+
     private void cycle(StringBuilder out, Cycle c) {
-        out.append("    ").append(c.peer() != null ? "from " + c.peer() : ":" + c.localPort())
-                .append(c.tls() ? "  TLS" : "");
-        if (c.openedBeforeRecording()) {
-            out.append("  open before recording, first seen ").append(time(c.openedMicros()));
-        } else {
-            out.append("  open ").append(time(c.openedMicros()));
-        }
-        if (c.peer() == null && !c.openedBeforeRecording()) {
-            out.append(" (connect ").append(Durations.format(c.connectMicros())).append(')');
-        }
-        if (c.lastWriteMicros() != 0) {
-            out.append("  last write ").append(time(c.lastWriteMicros()));
-        }
-        if (c.lastReadMicros() != 0) {
-            out.append("  last read ").append(time(c.lastReadMicros()));
-        }
+        // a cycle open since before recording keeps its first-seen time as its open time
+        opened(out, c.peer(), c.localPort(), c.tls(), c.openedBeforeRecording(), c.openedMicros(), c.connectMicros());
+        lastIo(out, c.lastWriteMicros(), c.lastReadMicros());
         CloseShapesText.cycleHalfCloses(out, c, this::time);
         switch (c.cause()) {
             case READ_TIMEOUT:

@@ -1,12 +1,14 @@
 package io.socktrace.agent.it;
 
 import static io.socktrace.agent.testing.ReportPage.bars;
+import static io.socktrace.agent.testing.ReportPage.drag;
 import static io.socktrace.agent.testing.ReportPage.laneOf;
 import static io.socktrace.agent.testing.ReportPage.lanes;
 import static io.socktrace.agent.testing.ReportPage.noConsoleErrors;
 import static io.socktrace.agent.testing.ReportPage.open;
 import static io.socktrace.agent.testing.ReportPage.openBars;
 import static io.socktrace.agent.testing.ReportPage.screenshot;
+import static io.socktrace.agent.testing.ReportPage.timelineWidth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -134,12 +136,7 @@ class HtmlReportIT {
             WebElement bar = lanes.get(timeoutLane).findElements(By.cssSelector("rect.bar")).get(0);
             new Actions(browser).moveToElement(bar).perform();
             String detail = browser.findElement(By.id("detail")).getText();
-            JsonNode cycle = null;
-            for (JsonNode c : timeouts.get("cycles")) {
-                if (c.get("id").asText().equals(bar.getDomAttribute("data-id"))) {
-                    cycle = c;
-                }
-            }
+            JsonNode cycle = ReportJson.cycle(timeouts, bar.getDomAttribute("data-id"));
             assertTrue(cycle != null, "the bar is one of the JSON report's cycles");
             assertTrue(detail.contains("local port   " + cycle.get("localPort").asInt()), detail);
             assertTrue(detail.contains("at " + timeouts.get("closedBy").get("frame").asText()), detail);
@@ -166,10 +163,8 @@ class HtmlReportIT {
             // zoom: drag over the right half of a lane; each lane then draws exactly the connections in that range
             WebElement root = browser.findElement(By.id("report"));
             String from = root.getDomAttribute("data-view-from");
-            WebElement svg = lanes(browser).get(timeoutLane).findElement(By.cssSelector("svg"));
-            int width = svg.getRect().getWidth();
-            new Actions(browser).moveToElement(svg, 0, 0).clickAndHold().moveByOffset(width / 2 - 2, 0).release()
-                    .perform();
+            WebElement zoomed = lanes(browser).get(timeoutLane);
+            drag(browser, zoomed, 0, timelineWidth(zoomed) / 2 - 2);
             assertNotEquals(from, root.getDomAttribute("data-view-from"), "zoomed in");
             long viewFrom = Long.parseLong(root.getDomAttribute("data-view-from"));
             long viewTo = Long.parseLong(root.getDomAttribute("data-view-to"));
@@ -230,10 +225,9 @@ class HtmlReportIT {
             assertTrue(openMillis < 20_000, "opened in " + openMillis + " ms");
             // zoom into the start, step by step, until single connections can be told apart
             for (int i = 0; i < 6 && "density".equals(lanes(browser).get(0).getDomAttribute("data-mode")); i++) {
-                WebElement svg = lanes(browser).get(0).findElement(By.cssSelector("svg"));
-                int width = svg.getRect().getWidth();
-                new Actions(browser).moveToElement(svg, -width / 2 + 1, 0).clickAndHold().moveByOffset(width / 8, 0)
-                        .release().perform();
+                WebElement zoomed = lanes(browser).get(0);
+                int width = timelineWidth(zoomed);
+                drag(browser, zoomed, -width / 2 + 1, width / 8);
             }
             lane = lanes(browser).get(0);
             assertEquals("bars", lane.getDomAttribute("data-mode"));

@@ -105,6 +105,16 @@ public final class ReportJson {
         return counts;
     }
 
+    /** The endpoint's kept cycle of connection id {@code id} (as the HTML page's {@code data-id} says it), or null. */
+    public static JsonNode cycle(JsonNode endpoint, String id) {
+        for (JsonNode c : endpoint.get("cycles")) {
+            if (c.get("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The endpoint's cycles, oldest first. */
     public static List<JsonNode> cycles(JsonNode endpoint) {
         List<JsonNode> cycles = new ArrayList<>();

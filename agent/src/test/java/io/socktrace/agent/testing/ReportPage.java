@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -58,6 +59,20 @@ public final class ReportPage {
         int drawn = Integer.parseInt(lane.getDomAttribute("data-open-bars"));
         assertEquals(drawn, lane.findElements(By.cssSelector("rect.bar-open")).size(), "each open one in view is a bar");
         return drawn;
+    }
+
+    /** How wide a lane's timeline is drawn, in CSS pixels. */
+    public static int timelineWidth(WebElement lane) {
+        return lane.findElement(By.cssSelector("svg")).getRect().getWidth();
+    }
+
+    /**
+     * A drag across a lane's timeline, as a user zooms: pressed {@code fromCentre} pixels right of its centre
+     * (negative: left), moved {@code by} pixels, released.
+     */
+    public static void drag(ChromeDriver browser, WebElement lane, int fromCentre, int by) {
+        new Actions(browser).moveToElement(lane.findElement(By.cssSelector("svg")), fromCentre, 0).clickAndHold()
+                .moveByOffset(by, 0).release().perform();
     }
 
     public static void noConsoleErrors(ChromeDriver browser) {
