@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 
 /**
- * A small line server on 127.0.0.1 for scenarios: for every line received it does what its {@link Behaviour}
+ * A small line server on 127.0.0.1 (or ::1) for scenarios: for every line received it does what its {@link Behaviour}
  * says. Threads are daemons, so a scenario's JVM exits when its main method returns.
  */
 final class LoopbackServer implements AutoCloseable {
@@ -30,7 +30,12 @@ final class LoopbackServer implements AutoCloseable {
     private final ServerSocket server;
 
     LoopbackServer(Behaviour behaviour) throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this(behaviour, InetAddress.getLoopbackAddress());
+    }
+
+    /** The same on another loopback address ({@code ::1}). */
+    LoopbackServer(Behaviour behaviour, InetAddress loopback) throws IOException {
+        server = new ServerSocket(0, 200, loopback);
         Thread acceptor = new Thread(() -> accept(behaviour), "scenario-server");
         acceptor.setDaemon(true);
         acceptor.start();

@@ -11,6 +11,11 @@ public final class ConnectionRecord {
     final Transport transport;
     final Endpoint endpoint;
     /**
+     * Where the connection is counted: its endpoint's aggregate, or the one shared beyond the endpoint cap. Kept so
+     * that a close folds into it without looking it up again.
+     */
+    final EndpointAggregate aggregate;
+    /**
      * For accepted connections, the client's address (the socket's own object: no copy per connection) and port;
      * otherwise {@code null} and 0. Formatted only when reported.
      */
@@ -95,22 +100,23 @@ public final class ConnectionRecord {
     /** A burst this much shorter than the quiet before it is one exchange after that quiet (see {@link #idleBefore}). */
     static final int BURST_RATIO = 10;
 
-    ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
-                     java.net.InetAddress localAddress, int localPort,
+    ConnectionRecord(long id, Transport transport, Endpoint endpoint, EndpointAggregate aggregate,
+                     java.net.InetSocketAddress peer, java.net.InetAddress localAddress, int localPort,
                      long connectStartNanos, long connectedNanos, int connectStackId, String connectThread) {
-        this(id, transport, endpoint, peer, localAddress, localPort, connectStartNanos, connectedNanos, connectStackId,
-                connectThread, false);
+        this(id, transport, endpoint, aggregate, peer, localAddress, localPort, connectStartNanos, connectedNanos,
+                connectStackId, connectThread, false);
     }
 
     /** A connection first seen in use at {@code seenNanos}, open since before recording. */
-    static ConnectionRecord openedBefore(long id, Transport transport, Endpoint endpoint,
+    static ConnectionRecord openedBefore(long id, Transport transport, Endpoint endpoint, EndpointAggregate aggregate,
                                          java.net.InetSocketAddress peer, java.net.InetAddress localAddress,
                                          int localPort, long seenNanos) {
-        return new ConnectionRecord(id, transport, endpoint, peer, localAddress, localPort, seenNanos, seenNanos,
-                StackTable.NO_STACK, null, true);
+        return new ConnectionRecord(id, transport, endpoint, aggregate, peer, localAddress, localPort, seenNanos,
+                seenNanos, StackTable.NO_STACK, null, true);
     }
 
-    private ConnectionRecord(long id, Transport transport, Endpoint endpoint, java.net.InetSocketAddress peer,
+    private ConnectionRecord(long id, Transport transport, Endpoint endpoint, EndpointAggregate aggregate,
+                             java.net.InetSocketAddress peer,
                              java.net.InetAddress localAddress, int localPort, long connectStartNanos,
                              long connectedNanos, int connectStackId, String connectThread,
                              boolean openedBeforeRecording) {
@@ -118,6 +124,7 @@ public final class ConnectionRecord {
         this.id = id;
         this.transport = transport;
         this.endpoint = endpoint;
+        this.aggregate = aggregate;
         this.peerAddress = peer == null ? null : peer.getAddress();
         this.peerPort = peer == null ? 0 : peer.getPort();
         this.localAddress = localAddress;

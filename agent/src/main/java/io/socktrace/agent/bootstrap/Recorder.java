@@ -58,8 +58,8 @@ public final class Recorder {
         this.settings = settings;
         this.connections = new ConnectionTable<>(settings.maxConnections());
         this.pending = new ConnectionTable<>(settings.maxConnections());
-        this.asked = new ConnectionTable<>(settings.maxConnections());
-        this.listenerAddresses = new ConnectionTable<>(ListeningSockets.MAX_LISTENERS);
+        this.asked = new ConnectionTable<>(settings.maxConnections(), 16); // Netty connects asked for on one thread
+        this.listenerAddresses = new ConnectionTable<>(ListeningSockets.MAX_LISTENERS, 16);
         this.endpoints = new EndpointRegistry(settings);
         this.stacks = new StackCapture(settings);
         this.listening = listening;
@@ -132,7 +132,12 @@ public final class Recorder {
 
     /** This stack, within {@code endpoint}'s share of the stack budget and the recording's. */
     private int capture(Endpoint endpoint) {
-        return stacks.capture(endpoints.aggregate(endpoint).stackBudget);
+        return capture(endpoints.aggregate(endpoint));
+    }
+
+    /** This stack, within the share of the stack budget of the endpoint counted in {@code aggregate}. */
+    private int capture(EndpointAggregate aggregate) {
+        return stacks.capture(aggregate.stackBudget);
     }
 
     /**
@@ -154,8 +159,10 @@ public final class Recorder {
                    long startNanos) {
         PendingConnect askedBy = askedBy(socket, transport);
         Endpoint endpoint = endpoints.endpoint(remote, false);
-        opened(socket, transport, endpoint, null, local, localPort, startNanos,
-                askedBy != null ? askedBy.stackId : capture(endpoint), askedBy != null ? askedBy.thread : threadName());
+        EndpointAggregate aggregate = endpoints.opening(endpoint);
+        opened(socket, transport, endpoint, aggregate, null, local, localPort, startNanos,
+                askedBy != null ? askedBy.stackId : capture(aggregate),
+                askedBy != null ? askedBy.thread : threadName());
     }
 
     /**
@@ -190,7 +197,8 @@ public final class Recorder {
                 local = connect.local.getAddress();
                 localPort = connect.local.getPort();
             }
-            opened(socket, connect.transport, endpoints.endpoint(connect.remote, false), null, local, localPort,
+            Endpoint endpoint = endpoints.endpoint(connect.remote, false);
+            opened(socket, connect.transport, endpoint, endpoints.opening(endpoint), null, local, localPort,
                     connect.startNanos, connect.stackId, connect.thread);
         }
     }
@@ -254,20 +262,22 @@ public final class Recorder {
     void accepted(Object socket, Transport transport, InetSocketAddress listener, InetSocketAddress peer) {
         listening.add(listener);
         Endpoint endpoint = endpoints.endpoint(listener, true);
-        opened(socket, transport, endpoint, peer, listener.getAddress(), listener.getPort(), Clock.nanos(),
-                capture(endpoint), threadName());
+        EndpointAggregate aggregate = endpoints.opening(endpoint);
+        opened(socket, transport, endpoint, aggregate, peer, listener.getAddress(), listener.getPort(), Clock.nanos(),
+                capture(aggregate), threadName());
     }
 
-    private void opened(Object socket, Transport transport, Endpoint endpoint, InetSocketAddress peer, InetAddress local,
-                        int localPort, long startNanos, int stackId, String thread) {
+    /** {@code aggregate} is {@link EndpointRegistry#opening}'s for {@code endpoint}. */
+    private void opened(Object socket, Transport transport, Endpoint endpoint, EndpointAggregate aggregate,
+                        InetSocketAddress peer, InetAddress local, int localPort, long startNanos, int stackId,
+                        String thread) {
         Faults.check(Faults.Fault.RECORD);
         foldCollected();
-        ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, peer,
-                endpoints.address(local), localPort, startNanos, Clock.nanos(), stackId, thread);
+        ConnectionRecord record = new ConnectionRecord(connectionIds.incrementAndGet(), transport, endpoint, aggregate,
+                peer, endpoints.address(local), localPort, startNanos, Clock.nanos(), stackId, thread);
         if (!connections.add(socket, record)) {
             untracked();
         }
-        EndpointAggregate aggregate = endpoints.opening(endpoint);
         aggregate.opened(record);
         ReportTrigger counting = trigger;
         if (counting != null && record.reconnectGapNanos >= 0) {
@@ -310,9 +320,10 @@ public final class Recorder {
         InetSocketAddress listener = listening.listenerOf(open.localAddress, open.localPort);
         Endpoint endpoint = listener != null ? endpoints.endpoint(listener, true)
                 : endpoints.endpoint(open.remote, false);
+        EndpointAggregate aggregate = endpoints.aggregate(endpoint);
         ConnectionRecord fresh = ConnectionRecord.openedBefore(connectionIds.incrementAndGet(), open.transport,
-                endpoint, listener != null ? open.remote : null, endpoints.address(open.localAddress), open.localPort,
-                seenNanos);
+                endpoint, aggregate, listener != null ? open.remote : null, endpoints.address(open.localAddress),
+                open.localPort, seenNanos);
         ConnectionRecord record = connections.addIfAbsent(socket, fresh);
         if (record == fresh) {
             endpoints.opening(endpoint).seenOpen(record);
@@ -382,7 +393,7 @@ public final class Recorder {
      */
     private void endOfStream(ConnectionRecord record, long now, long startNanos) {
         record.eofThread = threadName();
-        int stackId = stacks.captureSecondary(endpoints.aggregate(record.endpoint).secondaryStackBudget);
+        int stackId = stacks.captureSecondary(record.aggregate.secondaryStackBudget);
         record.eofStackId = stackId;
         peerClosed(record, now, startNanos, stackId);
         if (bus.wants(ConnectionEvent.Kind.END_OF_STREAM)) {
@@ -402,7 +413,8 @@ public final class Recorder {
     private void peerClosed(ConnectionRecord record, long now, long startNanos, int stackId) {
         record.closeSeenWaiting = startNanos == 0 || (startNanos > 0 && now - startNanos >= WAITING_NANOS);
         if (record.staleStackId == 0 && record.staleReuse()) {
-            record.staleStackId = stackId > 0 ? stackId : capture(record.endpoint); // a kept stack of this read, else its own
+            // a kept stack of this read, else its own
+            record.staleStackId = stackId > 0 ? stackId : capture(record.aggregate);
         }
     }
 
@@ -417,11 +429,11 @@ public final class Recorder {
         }
         long now = Clock.nanos();
         if (record.shutdown(now, output)) {
-            endpoints.aggregate(record.endpoint).shutdown(output);
+            record.aggregate.shutdown(output);
             ConnectionEvent.Kind kind = output ? ConnectionEvent.Kind.SHUTDOWN_OUTPUT
                     : ConnectionEvent.Kind.SHUTDOWN_INPUT;
             if (bus.wants(kind)) {
-                publish(kind, now, record, capture(record.endpoint), 0, 0, null, record.requestInFlight());
+                publish(kind, now, record, capture(record.aggregate), 0, 0, null, record.requestInFlight());
             }
         }
     }
@@ -525,7 +537,7 @@ public final class Recorder {
             }
         }
         long now = Clock.nanos();
-        int stackId = capture(record.endpoint);
+        int stackId = capture(record.aggregate);
         record.resetSent = lingerMaybeSet && Linger.zero(socket);
         fold(record, record.cause(), now, threadName(), stackId);
         foldCollected();
@@ -564,7 +576,7 @@ public final class Recorder {
 
     private void fold(ConnectionRecord record, CloseCause cause, long closedNanos, String thread, int stackId) {
         Cycle cycle = new Cycle(record, cause, closedNanos, thread, stackId);
-        endpoints.aggregate(record.endpoint).closed(record, cycle, closedNanos, record.causeNanos(cause),
+        record.aggregate.closed(record, cycle, closedNanos, record.causeNanos(cause),
                 record.inCloseWait(closedNanos, settings.closeWaitNanos()));
         if (record.resetSent && bus.wants(ConnectionEvent.Kind.RESET_SENT)) {
             publish(ConnectionEvent.Kind.RESET_SENT, closedNanos, record, stackId, 0, 0, "SO_LINGER 0",

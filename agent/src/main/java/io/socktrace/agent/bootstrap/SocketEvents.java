@@ -57,6 +57,20 @@ public final class SocketEvents {
         return recorder != null ? Clock.nanos() : 0L;
     }
 
+    /**
+     * The local address {@code Net.localAddress} last read on each thread while recording. A successful
+     * {@code NioSocketImpl.connect} reads it last, just before it returns, and keeps only the port; its record
+     * takes the address from here rather than asking the kernel again. One entry per thread, made on its first read.
+     */
+    private static final ThreadLocal<InetSocketAddress> LOCAL_ADDRESS_READ = new ThreadLocal<>();
+
+    /** {@code Net.localAddress(FileDescriptor)} returned {@code local}. */
+    public static void localAddressRead(InetSocketAddress local) {
+        if (recorder != null) {
+            LOCAL_ADDRESS_READ.set(local);
+        }
+    }
+
     /** {@code NioSocketImpl.connect} returned or failed; {@code localPort} is 0 if it failed. */
     public static void connectEnd(Object socket, SocketAddress remote, int localPort, long startNanos, Throwable thrown) {
         Recorder r = recorder;
@@ -68,11 +82,28 @@ public final class SocketEvents {
             if (thrown != null) {
                 r.connectFailed(socket, target, Transport.SOCKET, startNanos, thrown);
             } else {
-                r.connected(socket, Transport.SOCKET, target, localAddress(socket), localPort, startNanos);
+                r.connected(socket, Transport.SOCKET, target, connectedLocalAddress(socket, localPort), localPort,
+                        startNanos);
             }
         } catch (Throwable error) {
             r.failed(error);
         }
+    }
+
+    /**
+     * The local address of a {@code Socket} just connected from {@code localPort}: the one its connect read, when
+     * this thread's last read was of that port (a read from before the recording started, or of another socket,
+     * is not), else asked of the socket.
+     */
+    private static InetAddress connectedLocalAddress(Object socket, int localPort) {
+        InetSocketAddress read = LOCAL_ADDRESS_READ.get();
+        if (read != null) {
+            LOCAL_ADDRESS_READ.set(null); // the entry stays: no allocation at the next read
+            if (read.getPort() == localPort) {
+                return read.getAddress();
+            }
+        }
+        return localAddress(socket);
     }
 
     /**

@@ -36,6 +36,7 @@ public final class Installer {
      */
     static final List<TypeInstrumentation> INSTRUMENTATIONS = List.of(
             new NioSocketImplInstrumentation(),
+            new NetInstrumentation(),
             new SocketChannelImplInstrumentation(),
             new ServerSocketChannelImplInstrumentation(),
             new SslSocketImplInstrumentation(),

@@ -21,13 +21,13 @@ public final class Cycles {
 
     /** A connection this JVM made from {@code localPort}, connecting at {@code openedAt} for {@code connectMicros}. */
     public static Builder made(long id, Transport transport, int localPort, long openedAt, long connectMicros) {
-        return new Builder(new ConnectionRecord(id, transport, null, null, LOOPBACK, localPort, nanosAt(openedAt),
-                nanosAt(openedAt + connectMicros), StackTable.NO_STACK, "main"));
+        return new Builder(new ConnectionRecord(id, transport, null, null, null, LOOPBACK, localPort,
+                nanosAt(openedAt), nanosAt(openedAt + connectMicros), StackTable.NO_STACK, "main"));
     }
 
     /** A connection this JVM accepted from the client {@code 127.0.0.1:peerPort} at {@code openedAt}. */
     public static Builder accepted(long id, Transport transport, int peerPort, int localPort, long openedAt) {
-        return new Builder(new ConnectionRecord(id, transport, null, new InetSocketAddress(LOOPBACK, peerPort),
+        return new Builder(new ConnectionRecord(id, transport, null, null, new InetSocketAddress(LOOPBACK, peerPort),
                 LOOPBACK, localPort, nanosAt(openedAt), nanosAt(openedAt), StackTable.NO_STACK, "main"));
     }
 

@@ -150,8 +150,8 @@ public final class IdleHistory {
     }
 
     private ConnectionRecord open() {
-        ConnectionRecord c = new ConnectionRecord(++ids, Transport.SOCKET, null, null, InetAddress.getLoopbackAddress(),
-                40000 + (int) ids, now, now + MS, StackTable.NO_STACK, "main");
+        ConnectionRecord c = new ConnectionRecord(++ids, Transport.SOCKET, null, null, null,
+                InetAddress.getLoopbackAddress(), 40000 + (int) ids, now, now + MS, StackTable.NO_STACK, "main");
         now += MS;
         return c;
     }

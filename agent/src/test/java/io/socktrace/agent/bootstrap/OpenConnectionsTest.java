@@ -20,7 +20,7 @@ class OpenConnectionsTest {
     }
 
     private static ConnectionRecord record(long id, Endpoint endpoint, long startNanos) {
-        return new ConnectionRecord(id, Transport.SOCKET, endpoint, null, LOOPBACK, 40000 + (int) id, startNanos,
+        return new ConnectionRecord(id, Transport.SOCKET, endpoint, null, null, LOOPBACK, 40000 + (int) id, startNanos,
                 startNanos + 1_000, 7, "opener-" + id);
     }
 
@@ -33,7 +33,7 @@ class OpenConnectionsTest {
         for (int i = 1; i <= 25; i++) {
             records.add(record(i, e, t + (25 - i) * 1_000_000L)); // the later the id, the earlier it opened
         }
-        ConnectionRecord before = ConnectionRecord.openedBefore(99, Transport.SOCKET, e, null, LOOPBACK, 45000,
+        ConnectionRecord before = ConnectionRecord.openedBefore(99, Transport.SOCKET, e, null, null, LOOPBACK, 45000,
                 t + 500_000_000L); // first seen late, but open since before recording: the longest open of all
         records.add(before);
         records.forEach(r -> open.add(e, r));

@@ -43,6 +43,27 @@ class ConnectionPathsIT {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
+    void eachSocketConnectHasItsOwnLocalAddressOnIpv4AndIpv6(Path javaHome, @TempDir Path dir) throws Exception {
+        AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.LocalAddresses");
+        JsonNode report = run.runForJson();
+        assertEquals(List.of("127.0.0.1", "0:0:0:0:0:0:0:1"), run.printedAll("local").stream().distinct().toList(),
+                "the precondition: the JVM connected over both IPv4 and IPv6 loopback");
+
+        for (String[] family : new String[][] {{"127.0.0.1:" + run.printed("port4"), "127.0.0.1"},
+                {"[0:0:0:0:0:0:0:1]:" + run.printed("port6"), "0:0:0:0:0:0:0:1"}}) {
+            JsonNode client = ReportJson.endpoint(report, family[0], false);
+            assertEquals(3, client.get("opened").asLong(), client.toPrettyString());
+            List<JsonNode> cycles = ReportJson.cycles(client);
+            assertEquals(3, cycles.size(), client.toPrettyString());
+            for (JsonNode cycle : cycles) {
+                assertEquals(family[1], cycle.get("localAddress").asText(), cycle.toPrettyString());
+                assertEquals(family[1], cycle.get("network.local.address").asText(), cycle.toPrettyString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
     void selectorDrivenChannelsConnectFinishAndCloseThroughTheirKeys(Path javaHome, @TempDir Path dir)
             throws Exception {
         AgentRun run = AgentRun.on(javaHome, dir).mainClass("io.socktrace.scenario.ChannelSelector");

@@ -236,4 +236,15 @@ public final class AgentRun {
         fail("scenario printed no " + key + "=\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
         return null;
     }
+
+    /** Every value of the {@code key=value} lines the scenario printed, in order. */
+    public List<String> printedAll(String key) throws IOException {
+        List<String> values = new ArrayList<>();
+        for (String line : stdout().split("\n")) {
+            if (line.startsWith(key + "=")) {
+                values.add(line.substring(key.length() + 1).trim());
+            }
+        }
+        return values;
+    }
 }
