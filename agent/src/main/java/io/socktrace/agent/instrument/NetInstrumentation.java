@@ -13,7 +13,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * {@code sun.nio.ch.Net.localAddress(FileDescriptor)}: where {@code NioSocketImpl.connect} asks the kernel for the
  * local address of the connection it just made, of which it keeps only the port. The address it read is handed to
- * the recorder, so that recording the connect does not ask the kernel again (two system calls and an
+ * the recorder, so that recording the connect does not ask the kernel again (a {@code getsockname} and an
  * {@code InetAddress} made through JNI per connect).
  */
 final class NetInstrumentation implements TypeInstrumentation {

@@ -41,7 +41,7 @@ public final class WovenClassCache {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     /** Directories of other agent jars kept beside this one's (say, two versions in use on one machine). */
     private static final int OTHER_JARS_KEPT = 3;
-    /** Entries kept per runtime: the JDK's six, and library classes of the versions this user's JVMs load. */
+    /** Entries kept per runtime: the JDK's seven, and library classes of the versions this user's JVMs load. */
     static final int MAX_ENTRIES = 512;
 
     private final File jarDir;
