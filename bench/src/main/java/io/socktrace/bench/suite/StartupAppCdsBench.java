@@ -109,14 +109,16 @@ final class StartupAppCdsBench {
         List<String> command = launcher.java(false, options, ClassPathApp.class.getName(), classes);
         try (ChildProcess app = ChildProcess.start(command, launcher.stderrFile(ID))) {
             int exit = app.waitFor(120_000);
-            if (exit != 0 || !app.output().contains(ClassPathApp.DONE)) {
+            String done = app.output().lines().filter(line -> line.startsWith(ClassPathApp.DONE)).findFirst()
+                    .orElse(null);
+            if (exit != 0 || done == null) {
                 throw app.failure("class-path application failed");
             }
             if (files != null) {
                 Launcher.agentErrors(files.report());
                 files.delete();
             }
-            return app.output().lines().filter(line -> line.startsWith(ClassPathApp.DONE)).findFirst().orElseThrow();
+            return done;
         }
     }
 }
